@@ -49,6 +49,13 @@ fn main() {
         );
     }
 
+    // typify gives no `Default` to a struct holding the flattened `extra`
+    // map, so objects with no required field get a derived one, letting
+    // users write `EdgeIps { ips: …, ..Default::default() }`.
+    for name in all_optional_objects(&raw) {
+        settings.with_patch(&name, progenitor::TypePatch::default().with_derive("Default"));
+    }
+
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)
@@ -62,6 +69,20 @@ fn main() {
         write_open_enum(&mut enums, name, schema);
     }
     fs::write(out.join("open_enums.rs"), enums).expect("writing open_enums.rs");
+
+    // ---- mock feature (owned by src/mock.rs): begin ----
+    // `$OUT_DIR/httpmock.rs`: progenitor's typed httpmock helpers, included
+    // by `src/mock.rs`. `crate::mock::scope` supplies the names the
+    // generated code expects (`types`, and a `regex` shim so no direct
+    // dependency on the regex crate is needed).
+    if env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        let tokens = generator
+            .httpmock(&mock_spec(&raw), "crate::mock::scope")
+            .unwrap_or_else(|e| panic!("generating httpmock helpers from {SPEC}: {e}"));
+        let file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
+        fs::write(out.join("httpmock.rs"), prettyplease::unparse(&file)).expect("writing httpmock.rs");
+    }
+    // ---- mock feature: end ----
 }
 
 /// The schemas marked `x-open-enum: true`, in document order.
@@ -71,6 +92,16 @@ fn open_enums(spec: &Value) -> Vec<(String, Value)> {
         .iter()
         .filter(|(_, s)| s["x-open-enum"] == Value::Bool(true))
         .map(|(name, s)| (name.clone(), s.clone()))
+        .collect()
+}
+
+/// Object schemas with properties and no `required` list.
+fn all_optional_objects(spec: &Value) -> Vec<String> {
+    let schemas = spec["components"]["schemas"].as_object().expect("components.schemas");
+    schemas
+        .iter()
+        .filter(|(_, s)| s["type"] == "object" && s["properties"].is_object() && s.get("required").is_none())
+        .map(|(name, _)| name.clone())
         .collect()
 }
 
@@ -96,3 +127,33 @@ fn write_open_enum(out: &mut String, name: &str, schema: &Value) {
     }
     let _ = writeln!(out, "    }}\n}}");
 }
+
+// ---- mock feature (owned by src/mock.rs): begin ----
+/// The document given to progenitor's httpmock generator: the same, minus
+/// the query parameters its matchers get wrong, which `src/mock.rs` matches by
+/// hand. Progenitor 0.15.1 matches a query parameter with
+/// `query_param(name, value.to_string())`, which does not compile for arrays
+/// (`Vec<T>` has no `Display`; ours are repeated keys) and, for date-times,
+/// expects chrono's `Display` (`2024-01-01 00:00:00 UTC`) where the client
+/// sends RFC 3339 (`2024-01-01T00:00:00Z`), so it never matches.
+fn mock_spec(raw: &Value) -> openapiv3::OpenAPI {
+    let mut raw = raw.clone();
+    let shared = raw["components"]["parameters"].clone();
+    let hand_matched = |parameter: &Value| {
+        let parameter = match parameter["$ref"].as_str() {
+            Some(path) => &shared[path.trim_start_matches("#/components/parameters/")],
+            None => parameter,
+        };
+        parameter["in"] == "query"
+            && (parameter["schema"]["type"] == "array" || parameter["schema"]["format"] == "date-time")
+    };
+    for item in raw["paths"].as_object_mut().expect("paths").values_mut() {
+        for operation in item.as_object_mut().expect("a path item").values_mut() {
+            if let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) {
+                parameters.retain(|p| !hand_matched(p));
+            }
+        }
+    }
+    serde_json::from_value(raw).unwrap_or_else(|e| panic!("{SPEC} without hand-matched parameters: {e}"))
+}
+// ---- mock feature: end ----

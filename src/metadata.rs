@@ -45,7 +45,7 @@ tokio::task_local! {
 /// ```no_run
 /// # async fn demo(client: cloudflare_spectrum::Client) -> cloudflare_spectrum::Result<()> {
 /// use cloudflare_spectrum::with_metadata;
-/// let (app, meta) = with_metadata(client.get_app("023e105f4ecef8ad9ca31a8372d0c353", "ea95132c15732412d22c1476fa83f27a")).await?;
+/// let (app, meta) = with_metadata(client.spectrum_apps_get("023e105f4ecef8ad9ca31a8372d0c353", "ea95132c15732412d22c1476fa83f27a")).await?;
 /// println!("{} via ray {:?}, rate limit left {:?}", app.protocol, meta.cf_ray(), meta.header("ratelimit-remaining"));
 /// # Ok(()) }
 /// ```

@@ -129,24 +129,3 @@ impl Client {
         Ok(finish(&raw, sent).await?.result)
     }
 }
-
-impl From<SpectrumApp> for SpectrumAppConfig {
-    /// The configuration of a fetched application, ready to send back with
-    /// [`Client::spectrum_apps_update`]: every field, known or not, is kept.
-    fn from(app: SpectrumApp) -> Self {
-        Self {
-            argo_smart_routing: app.argo_smart_routing,
-            dns: app.dns,
-            edge_ips: app.edge_ips,
-            ip_firewall: app.ip_firewall,
-            origin_direct: app.origin_direct,
-            origin_dns: app.origin_dns,
-            origin_port: app.origin_port,
-            protocol: app.protocol,
-            proxy_protocol: app.proxy_protocol,
-            tls: app.tls,
-            traffic_type: app.traffic_type,
-            extra: app.extra,
-        }
-    }
-}
