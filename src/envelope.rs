@@ -21,7 +21,7 @@ pub(crate) struct Parts<T> {
 }
 
 /// The generated envelope types.
-pub(crate) trait Envelope {
+pub(crate) trait Envelope: serde::de::DeserializeOwned {
     type Result;
     fn success(&self) -> bool;
     fn into_parts(self) -> (Vec<ResponseInfo>, Vec<ResponseInfo>, Parts<Self::Result>);
@@ -100,9 +100,10 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
                 _ if !status.is_success() => Err(http_error(status, &body)),
                 _ => Err(Error::Decode(Box::new(DecodeError {
                     status,
-                    message: e.to_string(),
+                    message: decode_message::<E>(&body).unwrap_or_else(|| e.to_string()),
                     excerpt: excerpt(&body),
                     cf_ray: cf_ray.clone(),
+                    attempts,
                 }))),
             }
         }
@@ -116,5 +117,15 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
         }
         Err(P::InvalidRequest(message)) => Err(Error::InvalidInput { field: "request", message }),
         Err(P::Custom(message)) => Err(Error::Config(message)),
+    }
+}
+
+/// The decoder's complaint with the path of the field at fault
+/// (`result.origin_dns.ttl: invalid value …`), found by decoding again.
+fn decode_message<E: Envelope>(body: &[u8]) -> Option<String> {
+    let mut decoder = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, E>(&mut decoder) {
+        Err(e) if e.path().to_string() != "." => Some(format!("{}: {}", e.path(), e.inner())),
+        _ => None,
     }
 }

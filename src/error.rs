@@ -104,7 +104,7 @@ pub struct HttpError {
 
 /// A response body that does not match the documented type.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("cannot decode the response (HTTP {status}{}): {message}; body starts {excerpt:?}", ray(.cf_ray))]
+#[error("cannot decode the response (HTTP {status}{}): {message}; body starts {excerpt:?}{}", ray(.cf_ray), attempts_note(*.attempts))]
 pub struct DecodeError {
     /// The HTTP status of the response.
     pub status: StatusCode,
@@ -114,6 +114,8 @@ pub struct DecodeError {
     pub excerpt: String,
     /// The `cf-ray` header.
     pub cf_ray: Option<String>,
+    /// How many attempts were made.
+    pub attempts: u32,
 }
 
 /// How many bytes of a body an error keeps.
@@ -175,8 +177,9 @@ impl Error {
         match self {
             Error::Api(e) => e.attempts,
             Error::Http(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
             Error::Timeout { attempts } | Error::Transport { attempts, .. } => *attempts,
-            Error::Decode(_) | Error::BodyTooLarge { .. } | Error::Pagination(_) => 1,
+            Error::BodyTooLarge { .. } | Error::Pagination(_) => 1,
             Error::InvalidInput { .. } | Error::Config(_) => 0,
         }
     }

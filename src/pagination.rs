@@ -49,14 +49,18 @@ impl Cursor {
             return Err(Error::Pagination(format!("page {} repeats the previous page", self.page)));
         }
         self.seen += count as u64;
-        let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE) as usize;
+        // Totals are authoritative; without them a page shorter than the
+        // page size (the server's, else the one asked for) is the last one.
         self.done = match &page.result_info {
             None => true,
-            Some(info) => {
-                info.total_pages.is_some_and(|total| u64::from(self.page) >= total)
-                    || info.total_count.is_some_and(|total| self.seen >= total)
-                    || count < per_page
-            }
+            Some(info) => match (info.total_pages, info.total_count) {
+                (Some(total), _) => u64::from(self.page) >= total,
+                (None, Some(total)) => self.seen >= total,
+                (None, None) => {
+                    let per_page = info.per_page.unwrap_or(u64::from(query.per_page.unwrap_or(DEFAULT_PER_PAGE)));
+                    (count as u64) < per_page
+                }
+            },
         };
         self.previous = ids;
         self.page = self.page.saturating_add(1);
@@ -68,8 +72,9 @@ impl Client {
     /// Every Spectrum application of a zone, fetched page after page as the
     /// stream is polled (one page in memory at a time).
     ///
-    /// Stops after the last page (by `result_info`, or a short or empty
-    /// page); a server that repeats a page, or more pages than
+    /// Stops after the last page: by `result_info.total_pages` or
+    /// `total_count` when sent, else at a page shorter than the page size,
+    /// or at an empty page. A server that repeats a page, or more pages than
     /// [`ListApps::max_pages`], ends the stream with [`Error::Pagination`].
     ///
     /// ```no_run

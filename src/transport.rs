@@ -71,8 +71,11 @@ impl CallContext {
     fn prepare(&self, request: &mut Request) {
         let headers = request.headers_mut();
         headers.remove("api-version");
+        for name in self.shared.headers.keys() {
+            headers.remove(name);
+        }
         for (name, value) in &self.shared.headers {
-            headers.insert(name, value.clone());
+            headers.append(name, value.clone());
         }
         *request.timeout_mut() = Some(self.settings.timeout);
     }

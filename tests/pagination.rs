@@ -151,3 +151,14 @@ async fn page_zero_is_invalid_input() {
     assert!(matches!(err, Error::InvalidInput { field: "page", .. }), "{err:?}");
     assert_eq!(any.calls_async().await, 0);
 }
+
+#[tokio::test]
+async fn a_server_paging_smaller_than_asked_loses_nothing() {
+    // Asked for 5 per page, the server sends 2 per page and says so.
+    let server = MockServer::start_async().await;
+    for (page, range) in [(1, 0..2), (2, 2..4), (3, 4..5)] {
+        serve_page(&server, page, 5, page_body(range, page, 2, Some(5))).await;
+    }
+    let apps = client(&server).spectrum_apps_list_all(ZONE, query(5)).await.unwrap();
+    assert_eq!(apps.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(), (0..5).map(id).collect::<Vec<_>>());
+}
