@@ -45,7 +45,8 @@ fn main() {
                 progenitor::TypeImpl::Display,
                 progenitor::TypeImpl::FromStr,
                 progenitor::TypeImpl::FromStringIrrefutable,
-            ].into_iter(),
+            ]
+            .into_iter(),
         );
     }
 
@@ -112,7 +113,10 @@ fn write_open_enum(out: &mut String, name: &str, schema: &Value) {
         .as_array()
         .unwrap_or_else(|| panic!("{name}: x-open-enum needs an enum"))
         .iter()
-        .map(|v| v.as_str().unwrap_or_else(|| panic!("{name}: enum values must be strings")))
+        .map(|v| {
+            v.as_str()
+                .unwrap_or_else(|| panic!("{name}: enum values must be strings"))
+        })
         .collect();
     let names: Vec<String> = match schema["x-enum-varnames"].as_array() {
         Some(names) => names.iter().map(|n| n.as_str().expect("string").to_owned()).collect(),
@@ -122,7 +126,10 @@ fn write_open_enum(out: &mut String, name: &str, schema: &Value) {
     let doc = schema["description"].as_str().unwrap_or(name);
     let _ = writeln!(out, "open_enum! {{\n    #[doc = {doc:?}]\n    {name} {{");
     for (variant, value) in names.iter().zip(&values) {
-        assert!(!variant.is_empty(), "{name}: value {value:?} needs an x-enum-varnames entry");
+        assert!(
+            !variant.is_empty(),
+            "{name}: value {value:?} needs an x-enum-varnames entry"
+        );
         let _ = writeln!(out, "        {variant} = {value:?},");
     }
     let _ = writeln!(out, "    }}\n}}");

@@ -61,7 +61,9 @@ pub mod types {
 pub use analytics::EventsQuery;
 pub use auth::Credentials;
 pub use client::{Client, RequestOptions};
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env};
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, env,
+};
 pub use error::{ApiError, DecodeError, EXCERPT_LIMIT, Error, HttpError, Result};
 pub use metadata::{ResponseMeta, with_metadata};
 pub use pagination::Page;
