@@ -26,8 +26,10 @@ fn main() {
     let open_enums = open_enums(&raw);
     let mut settings = progenitor::GenerationSettings::default();
     settings
-        // Builders for every type, so users can fill in only what they need.
-        .with_interface(progenitor::InterfaceStyle::Builder)
+        // Positional methods: the handwritten wrappers are the public API,
+        // and the builder style would also give every type a typify builder
+        // that cannot be completed without naming the `extra` map.
+        .with_interface(progenitor::InterfaceStyle::Positional)
         // The handwritten layer (src/transport.rs) must supply the hooks
         // that add credentials, retries and timeouts: fail to build if not.
         .with_hooks(progenitor::HooksMode::Expected)

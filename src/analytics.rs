@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use crate::client::id;
 use crate::envelope::finish;
-use crate::types::{AnalyticsDimension, AnalyticsMetric, AnalyticsTimeDelta, SpectrumAnalyticsCurrent, SpectrumAnalyticsReport};
+use crate::types::{
+    AnalyticsDimension, AnalyticsMetric, AnalyticsTimeDelta, SpectrumAnalyticsCurrent, SpectrumAnalyticsReport,
+};
 use crate::{Client, Result};
 
 /// Query of the analytics event reports (summary and by time).
@@ -27,31 +29,9 @@ pub struct EventsQuery {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// Sets the parts of an [`EventsQuery`] that are present on a generated
-/// request builder (the bytime and summary builders are distinct types).
-macro_rules! with_events_query {
-    ($request:expr, $query:expr) => {{
-        let (mut request, query) = ($request, $query);
-        if !query.metrics.is_empty() {
-            request = request.metrics(query.metrics.clone());
-        }
-        if !query.dimensions.is_empty() {
-            request = request.dimensions(query.dimensions.clone());
-        }
-        if !query.sort.is_empty() {
-            request = request.sort(query.sort.clone());
-        }
-        if let Some(filters) = &query.filters {
-            request = request.filters(filters.clone());
-        }
-        if let Some(since) = query.since {
-            request = request.since(since);
-        }
-        if let Some(until) = query.until {
-            request = request.until(until);
-        }
-        request
-    }};
+/// `Some(items)` unless empty: an empty list is not sent at all.
+fn non_empty<T>(items: &Vec<T>) -> Option<&Vec<T>> {
+    (!items.is_empty()).then_some(items)
 }
 
 impl Client {
@@ -65,15 +45,12 @@ impl Client {
         colo_name: Option<&str>,
     ) -> Result<Vec<SpectrumAnalyticsCurrent>> {
         let zone_id = id("zone_id", zone_id)?;
+        let app_ids = (!app_ids.is_empty()).then(|| app_ids.join(","));
         let raw = self.raw();
-        let mut request = raw.spectrum_analytics_current().zone_id(zone_id);
-        if !app_ids.is_empty() {
-            request = request.app_id(app_ids.join(","));
-        }
-        if let Some(colo) = colo_name {
-            request = request.colo_name(colo);
-        }
-        Ok(finish(&raw, request.send().await).await?.result)
+        let sent = raw
+            .spectrum_analytics_current(&zone_id, app_ids.as_deref(), colo_name)
+            .await;
+        Ok(finish(&raw, sent).await?.result)
     }
 
     /// A time series of events
@@ -86,18 +63,43 @@ impl Client {
     ) -> Result<SpectrumAnalyticsReport> {
         let zone_id = id("zone_id", zone_id)?;
         let raw = self.raw();
-        let request = raw.spectrum_analytics_bytime().zone_id(zone_id).time_delta(time_delta);
-        let sent = with_events_query!(request, query).send().await;
+        let q = query;
+        let sent = raw
+            .spectrum_analytics_bytime(
+                &zone_id,
+                non_empty(&q.dimensions),
+                q.filters.as_deref(),
+                non_empty(&q.metrics),
+                q.since.as_ref(),
+                non_empty(&q.sort),
+                &time_delta,
+                q.until.as_ref(),
+            )
+            .await;
         Ok(finish(&raw, sent).await?.result)
     }
 
     /// Events summed over the interval
     /// (`GET /zones/{zone_id}/spectrum/analytics/events/summary`).
-    pub async fn spectrum_analytics_summary(&self, zone_id: &str, query: &EventsQuery) -> Result<SpectrumAnalyticsReport> {
+    pub async fn spectrum_analytics_summary(
+        &self,
+        zone_id: &str,
+        query: &EventsQuery,
+    ) -> Result<SpectrumAnalyticsReport> {
         let zone_id = id("zone_id", zone_id)?;
         let raw = self.raw();
-        let request = raw.spectrum_analytics_summary().zone_id(zone_id);
-        let sent = with_events_query!(request, query).send().await;
+        let q = query;
+        let sent = raw
+            .spectrum_analytics_summary(
+                &zone_id,
+                non_empty(&q.dimensions),
+                q.filters.as_deref(),
+                non_empty(&q.metrics),
+                q.since.as_ref(),
+                non_empty(&q.sort),
+                q.until.as_ref(),
+            )
+            .await;
         Ok(finish(&raw, sent).await?.result)
     }
 }

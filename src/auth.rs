@@ -41,7 +41,10 @@ impl Credentials {
 
     /// An account email with its Global API key.
     pub fn global_key(email: impl Into<String>, key: impl Into<String>) -> Self {
-        Self::GlobalKey { email: email.into(), key: SecretString::from(key.into()) }
+        Self::GlobalKey {
+            email: email.into(),
+            key: SecretString::from(key.into()),
+        }
     }
 
     /// A user service key.
@@ -89,9 +92,11 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ApiToken(_) => f.write_str("ApiToken([REDACTED])"),
-            Self::GlobalKey { email, .. } => {
-                f.debug_struct("GlobalKey").field("email", email).field("key", &"[REDACTED]").finish()
-            }
+            Self::GlobalKey { email, .. } => f
+                .debug_struct("GlobalKey")
+                .field("email", email)
+                .field("key", &"[REDACTED]")
+                .finish(),
             Self::UserServiceKey(_) => f.write_str("UserServiceKey([REDACTED])"),
         }
     }

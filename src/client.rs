@@ -81,7 +81,10 @@ impl Client {
         if let Some(retries) = options.max_retries {
             settings.retry.max_retries = retries;
         }
-        Self { settings, ..self.clone() }
+        Self {
+            settings,
+            ..self.clone()
+        }
     }
 
     /// The base URL requests go to.
@@ -110,5 +113,8 @@ impl fmt::Debug for Client {
 /// Checks a path identifier before anything is sent: the document's
 /// `Identifier` pattern rejects values that would change the endpoint.
 pub(crate) fn id(field: &'static str, value: &str) -> Result<Identifier> {
-    Identifier::try_from(value).map_err(|e| Error::InvalidInput { field, message: e.to_string() })
+    Identifier::try_from(value).map_err(|e| Error::InvalidInput {
+        field,
+        message: e.to_string(),
+    })
 }

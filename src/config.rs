@@ -84,7 +84,10 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
-            .field("extra_headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "extra_headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .field("custom_http_client", &self.http.is_some())
             .finish()
     }
@@ -167,7 +170,11 @@ impl ClientBuilder {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
-            _ => return Err(Error::Config(format!("the base URL {base_url:?} is not an http(s) URL without a query"))),
+            _ => {
+                return Err(Error::Config(format!(
+                    "the base URL {base_url:?} is not an http(s) URL without a query"
+                )));
+            }
         }
         let mut headers = credentials.headers()?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
@@ -188,11 +195,18 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let shared = Shared { base_url, headers: HeaderMap::clone(&headers), max_response_bytes: self.max_response_bytes };
+        let shared = Shared {
+            base_url,
+            headers: HeaderMap::clone(&headers),
+            max_response_bytes: self.max_response_bytes,
+        };
         Ok(Client::from_parts(
             Arc::new(shared),
             http,
-            CallSettings { timeout: self.timeout, retry: self.retry },
+            CallSettings {
+                timeout: self.timeout,
+                retry: self.retry,
+            },
         ))
     }
 
@@ -215,8 +229,20 @@ impl ClientBuilder {
         }
         match (email, key) {
             (Some(email), Some(key)) => found.push((env::API_KEY, Credentials::global_key(email, key))),
-            (Some(_), None) => return Err(Error::Config(format!("{} is set but {} is not", env::EMAIL, env::API_KEY))),
-            (None, Some(_)) => return Err(Error::Config(format!("{} is set but {} is not", env::API_KEY, env::EMAIL))),
+            (Some(_), None) => {
+                return Err(Error::Config(format!(
+                    "{} is set but {} is not",
+                    env::EMAIL,
+                    env::API_KEY
+                )));
+            }
+            (None, Some(_)) => {
+                return Err(Error::Config(format!(
+                    "{} is set but {} is not",
+                    env::API_KEY,
+                    env::EMAIL
+                )));
+            }
             (None, None) => {}
         }
         if let Some(service) = service {

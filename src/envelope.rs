@@ -64,17 +64,36 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
     let (attempts, status, headers, failure, retry_after) = {
         let mut state = raw.inner().state();
         let headers = std::mem::take(&mut state.headers);
-        (state.attempts, state.status, headers, state.failure.take(), state.gave_up_after)
+        (
+            state.attempts,
+            state.status,
+            headers,
+            state.failure.take(),
+            state.gave_up_after,
+        )
     };
     if let Some(failure) = failure {
         return Err(failure);
     }
     let cf_ray = headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let api_error = |status, errors, messages| {
-        Error::Api(Box::new(ApiError { status, errors, messages, cf_ray: cf_ray.clone(), attempts, retry_after }))
+        Error::Api(Box::new(ApiError {
+            status,
+            errors,
+            messages,
+            cf_ray: cf_ray.clone(),
+            attempts,
+            retry_after,
+        }))
     };
     let http_error = |status, body: &[u8]| {
-        Error::Http(Box::new(HttpError { status, excerpt: excerpt(body), cf_ray: cf_ray.clone(), attempts, retry_after }))
+        Error::Http(Box::new(HttpError {
+            status,
+            excerpt: excerpt(body),
+            cf_ray: cf_ray.clone(),
+            attempts,
+            retry_after,
+        }))
     };
     match sent {
         Ok(value) => {
@@ -85,7 +104,12 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
             if !success {
                 return Err(api_error(status, errors, messages));
             }
-            metadata::record(ResponseMeta { status, headers, attempts, messages });
+            metadata::record(ResponseMeta {
+                status,
+                headers,
+                attempts,
+                messages,
+            });
             Ok(parts)
         }
         Err(P::ErrorResponse(value)) => {
@@ -113,9 +137,16 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
             Err(http_error(status, &body))
         }
         Err(P::CommunicationError(e)) | Err(P::ResponseBodyError(e)) | Err(P::InvalidUpgrade(e)) => {
-            Err(if e.is_timeout() { Error::Timeout { attempts } } else { Error::Transport { attempts, source: e } })
+            Err(if e.is_timeout() {
+                Error::Timeout { attempts }
+            } else {
+                Error::Transport { attempts, source: e }
+            })
         }
-        Err(P::InvalidRequest(message)) => Err(Error::InvalidInput { field: "request", message }),
+        Err(P::InvalidRequest(message)) => Err(Error::InvalidInput {
+            field: "request",
+            message,
+        }),
         Err(P::Custom(message)) => Err(Error::Config(message)),
     }
 }

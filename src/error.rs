@@ -123,8 +123,21 @@ pub const EXCERPT_LIMIT: usize = 512;
 
 /// The first [`EXCERPT_LIMIT`] bytes of `body` as (lossy) text.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let end = body.len().min(EXCERPT_LIMIT);
-    String::from_utf8_lossy(&body[..end]).into_owned()
+    let mut end = body.len().min(EXCERPT_LIMIT);
+    // A character cut in two at the limit is dropped, not replaced by
+    // U+FFFD, which would take the excerpt over the limit.
+    if let Err(e) = std::str::from_utf8(&body[..end])
+        && e.error_len().is_none()
+    {
+        end = e.valid_up_to();
+    }
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    // Invalid bytes became three-byte U+FFFD each: cut again to the limit.
+    if text.len() > EXCERPT_LIMIT {
+        let cut = (0..=EXCERPT_LIMIT).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        text.truncate(cut);
+    }
+    text
 }
 
 fn ray(cf_ray: &Option<String>) -> String {
@@ -132,7 +145,11 @@ fn ray(cf_ray: &Option<String>) -> String {
 }
 
 fn attempts_note(n: u32) -> String {
-    if n > 1 { format!(" (after {n} attempts)") } else { String::new() }
+    if n > 1 {
+        format!(" (after {n} attempts)")
+    } else {
+        String::new()
+    }
 }
 
 fn describe(errors: &[ResponseInfo]) -> String {

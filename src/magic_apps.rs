@@ -11,7 +11,7 @@ impl Client {
     pub async fn magic_apps_list(&self, account_id: &str) -> Result<Vec<MagicApp>> {
         let account_id = id("account_id", account_id)?;
         let raw = self.raw();
-        let sent = raw.magic_apps_list().account_id(account_id).send().await;
+        let sent = raw.magic_apps_list(&account_id).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -19,7 +19,7 @@ impl Client {
     pub async fn magic_apps_create(&self, account_id: &str, app: &MagicAppCreate) -> Result<MagicAccountApp> {
         let account_id = id("account_id", account_id)?;
         let raw = self.raw();
-        let sent = raw.magic_apps_create().account_id(account_id).body(app.clone()).send().await;
+        let sent = raw.magic_apps_create(&account_id, app).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -33,7 +33,7 @@ impl Client {
     ) -> Result<MagicAccountApp> {
         let (account_id, app_id) = (id("account_id", account_id)?, id("account_app_id", account_app_id)?);
         let raw = self.raw();
-        let sent = raw.magic_apps_update().account_id(account_id).account_app_id(app_id).body(app.clone()).send().await;
+        let sent = raw.magic_apps_update(&account_id, &app_id, app).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -47,7 +47,7 @@ impl Client {
     ) -> Result<MagicAccountApp> {
         let (account_id, app_id) = (id("account_id", account_id)?, id("account_app_id", account_app_id)?);
         let raw = self.raw();
-        let sent = raw.magic_apps_patch().account_id(account_id).account_app_id(app_id).body(app.clone()).send().await;
+        let sent = raw.magic_apps_patch(&account_id, &app_id, app).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -56,7 +56,7 @@ impl Client {
     pub async fn magic_apps_delete(&self, account_id: &str, account_app_id: &str) -> Result<MagicAccountApp> {
         let (account_id, app_id) = (id("account_id", account_id)?, id("account_app_id", account_app_id)?);
         let raw = self.raw();
-        let sent = raw.magic_apps_delete().account_id(account_id).account_app_id(app_id).send().await;
+        let sent = raw.magic_apps_delete(&account_id, &app_id).await;
         Ok(finish(&raw, sent).await?.result)
     }
 }

@@ -36,9 +36,14 @@ impl Cursor {
             return Ok(None);
         }
         if self.page >= self.query.page.unwrap_or(1).saturating_add(max_pages) {
-            return Err(Error::Pagination(format!("more than {max_pages} pages; raise ListApps::max_pages")));
+            return Err(Error::Pagination(format!(
+                "more than {max_pages} pages; raise ListApps::max_pages"
+            )));
         }
-        let query = ListApps { page: Some(self.page), ..self.query.clone() };
+        let query = ListApps {
+            page: Some(self.page),
+            ..self.query.clone()
+        };
         let page = self.client.spectrum_apps_list(&self.zone_id, &query).await?;
         let count = page.items.len();
         if count == 0 {
@@ -46,7 +51,10 @@ impl Cursor {
         }
         let ids: Vec<Identifier> = page.items.iter().map(|app| app.id.clone()).collect();
         if ids == self.previous {
-            return Err(Error::Pagination(format!("page {} repeats the previous page", self.page)));
+            return Err(Error::Pagination(format!(
+                "page {} repeats the previous page",
+                self.page
+            )));
         }
         self.seen += count as u64;
         // Totals are authoritative; without them a page shorter than the
@@ -57,7 +65,9 @@ impl Cursor {
                 (Some(total), _) => u64::from(self.page) >= total,
                 (None, Some(total)) => self.seen >= total,
                 (None, None) => {
-                    let per_page = info.per_page.unwrap_or(u64::from(query.per_page.unwrap_or(DEFAULT_PER_PAGE)));
+                    let per_page = info
+                        .per_page
+                        .unwrap_or(u64::from(query.per_page.unwrap_or(DEFAULT_PER_PAGE)));
                     (count as u64) < per_page
                 }
             },
@@ -92,7 +102,10 @@ impl Client {
         zone_id: &str,
         query: ListApps,
     ) -> impl Stream<Item = Result<SpectrumApp>> + Send + 'static {
-        let query = ListApps { per_page: Some(query.per_page.unwrap_or(DEFAULT_PER_PAGE)), ..query };
+        let query = ListApps {
+            per_page: Some(query.per_page.unwrap_or(DEFAULT_PER_PAGE)),
+            ..query
+        };
         let cursor = Cursor {
             client: self.clone(),
             zone_id: zone_id.to_owned(),

@@ -72,6 +72,9 @@ impl RetryPolicy {
         let (retry, server_delay) = match outcome {
             Outcome::NotSent => (true, None),
             Outcome::Failed => (idempotent, None),
+            // A success is final whatever the headers say: retrying it would
+            // discard the result (and repeat a create).
+            Outcome::Response(status, _) if status.is_success() => (false, None),
             Outcome::Response(status, headers) => {
                 let delay = server_delay(headers);
                 let retry = match should_retry_header(headers) {
@@ -96,7 +99,9 @@ impl RetryPolicy {
     /// Exponential backoff for attempt `attempt` (1-based), with up to 25 %
     /// of it taken off at random so that clients do not retry in step.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
         let capped = exp.min(self.max_backoff);
         capped.mul_f64(1.0 - 0.25 * fastrand::f64())
     }
@@ -104,8 +109,10 @@ impl RetryPolicy {
 
 /// Statuses worth retrying on an idempotent request.
 fn retryable_status(status: StatusCode) -> bool {
-    matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS)
-        || status.is_server_error()
+    matches!(
+        status,
+        StatusCode::REQUEST_TIMEOUT | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS
+    ) || status.is_server_error()
 }
 
 fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
@@ -120,15 +127,27 @@ fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 /// (possibly fractional) seconds or as an HTTP date.
 pub(crate) fn server_delay(headers: &HeaderMap) -> Option<Duration> {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        return Duration::try_from_secs_f64(ms / 1000.0).ok();
+    if let Some(delay) = text("retry-after-ms").and_then(|v| delay_of(v, 1000.0)) {
+        return Some(delay);
     }
     let value = text("retry-after")?;
-    if let Ok(secs) = value.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).ok();
+    if value.parse::<f64>().is_ok() {
+        return delay_of(value, 1.0);
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// The delay `value / per_second` seconds, for a non-negative number. A
+/// whole number too large for a `Duration` is still a delay, the longest
+/// one (RFC 9110 §1.2.1 saturates delta-seconds), not garbage to ignore.
+fn delay_of(value: &str, per_second: f64) -> Option<Duration> {
+    let number = value.parse::<f64>().ok()?;
+    match Duration::try_from_secs_f64(number / per_second) {
+        Ok(delay) => Some(delay),
+        Err(_) if value.bytes().all(|b| b.is_ascii_digit()) => Some(Duration::MAX),
+        Err(_) => None,
+    }
 }
 
 #[cfg(test)]
@@ -146,8 +165,14 @@ mod tests {
 
     #[test]
     fn server_delay_formats() {
-        assert_eq!(server_delay(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
-        assert_eq!(server_delay(&headers(&[("retry-after", "1.5")])), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "1.5")])),
+            Some(Duration::from_millis(1500))
+        );
         assert_eq!(
             server_delay(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")])),
             Some(Duration::from_millis(250))
@@ -163,11 +188,56 @@ mod tests {
     }
 
     #[test]
+    fn absurd_server_delays_saturate_or_are_ignored() {
+        let huge = "99999999999999999999";
+        assert_eq!(server_delay(&headers(&[("retry-after", huge)])), Some(Duration::MAX));
+        assert_eq!(
+            server_delay(&headers(&[("retry-after-ms", "9999999999999999999999999")])),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            server_delay(&headers(&[("retry-after-ms", "-1"), ("retry-after", "2")])),
+            Some(Duration::from_secs(2))
+        );
+        for garbage in ["NaN", "inf", "-inf", "1e999", "-99999999999999999999"] {
+            assert_eq!(server_delay(&headers(&[("retry-after", garbage)])), None, "{garbage}");
+        }
+        let p = RetryPolicy::default();
+        let outcome = headers(&[("retry-after", huge)]);
+        assert_eq!(
+            p.decide(
+                &Method::GET,
+                1,
+                &Outcome::Response(StatusCode::SERVICE_UNAVAILABLE, &outcome)
+            ),
+            Decision::GiveUp(Duration::MAX)
+        );
+    }
+
+    #[test]
+    fn a_success_is_never_retried_whatever_the_headers_say() {
+        let p = RetryPolicy::default();
+        let yes = headers(&[("x-should-retry", "true"), ("retry-after", "1")]);
+        for method in [Method::GET, Method::POST] {
+            for code in [200, 201, 204] {
+                let s = StatusCode::from_u16(code).unwrap();
+                assert_eq!(
+                    p.decide(&method, 1, &Outcome::Response(s, &yes)),
+                    Decision::Stop,
+                    "{method} {code}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn backoff_grows_and_is_capped() {
         let p = RetryPolicy::default();
         for attempt in 1..=40 {
             let d = p.backoff(attempt);
-            let full = Duration::from_millis(500).saturating_mul(1 << (attempt - 1).min(16)).min(p.max_backoff);
+            let full = Duration::from_millis(500)
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(p.max_backoff);
             assert!(d <= full && d >= full.mul_f64(0.75), "attempt {attempt}: {d:?}");
         }
     }
@@ -180,8 +250,14 @@ mod tests {
         let post = Method::POST;
         assert_eq!(p.decide(&post, 1, &Outcome::Failed), Decision::Stop);
         assert!(matches!(p.decide(&post, 1, &Outcome::NotSent), Decision::RetryAfter(_)));
-        assert_eq!(p.decide(&post, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &none)), Decision::Stop);
-        assert_eq!(p.decide(&post, 1, &Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &none)), Decision::Stop);
+        assert_eq!(
+            p.decide(&post, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &none)),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(&post, 1, &Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &none)),
+            Decision::Stop
+        );
         assert_eq!(
             p.decide(&post, 1, &Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &after)),
             Decision::RetryAfter(Duration::from_secs(1))
@@ -190,7 +266,10 @@ mod tests {
             p.decide(&post, 1, &Outcome::Response(StatusCode::SERVICE_UNAVAILABLE, &after)),
             Decision::RetryAfter(Duration::from_secs(1))
         );
-        assert_eq!(p.decide(&post, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &after)), Decision::Stop);
+        assert_eq!(
+            p.decide(&post, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &after)),
+            Decision::Stop
+        );
     }
 
     #[test]
@@ -199,14 +278,27 @@ mod tests {
         let none = HeaderMap::new();
         for code in [408, 409, 429, 500, 502, 503, 504, 599] {
             let s = StatusCode::from_u16(code).unwrap();
-            assert!(matches!(p.decide(&Method::GET, 1, &Outcome::Response(s, &none)), Decision::RetryAfter(_)), "{code}");
+            assert!(
+                matches!(
+                    p.decide(&Method::GET, 1, &Outcome::Response(s, &none)),
+                    Decision::RetryAfter(_)
+                ),
+                "{code}"
+            );
         }
         for code in [200, 301, 400, 401, 403, 404, 422] {
             let s = StatusCode::from_u16(code).unwrap();
-            assert_eq!(p.decide(&Method::GET, 1, &Outcome::Response(s, &none)), Decision::Stop, "{code}");
+            assert_eq!(
+                p.decide(&Method::GET, 1, &Outcome::Response(s, &none)),
+                Decision::Stop,
+                "{code}"
+            );
         }
         let no = headers(&[("x-should-retry", "false")]);
-        assert_eq!(p.decide(&Method::GET, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &no)), Decision::Stop);
+        assert_eq!(
+            p.decide(&Method::GET, 1, &Outcome::Response(StatusCode::BAD_GATEWAY, &no)),
+            Decision::Stop
+        );
         let yes = headers(&[("x-should-retry", "true")]);
         assert!(matches!(
             p.decide(&Method::POST, 1, &Outcome::Response(StatusCode::BAD_REQUEST, &yes)),
@@ -215,7 +307,11 @@ mod tests {
         assert_eq!(p.decide(&Method::GET, 3, &Outcome::NotSent), Decision::Stop);
         let long = headers(&[("retry-after", "120")]);
         assert_eq!(
-            p.decide(&Method::GET, 1, &Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &long)),
+            p.decide(
+                &Method::GET,
+                1,
+                &Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &long)
+            ),
             Decision::GiveUp(Duration::from_secs(120))
         );
     }

@@ -47,7 +47,12 @@ impl ListApps {
 /// upper limit of `per_page` is left to the API, which may raise it.
 fn at_least_one(field: &'static str, value: Option<u32>) -> Result<Option<std::num::NonZeroU32>> {
     value
-        .map(|v| std::num::NonZeroU32::new(v).ok_or(Error::InvalidInput { field, message: "must be at least 1".into() }))
+        .map(|v| {
+            std::num::NonZeroU32::new(v).ok_or(Error::InvalidInput {
+                field,
+                message: "must be at least 1".into(),
+            })
+        })
         .transpose()
 }
 
@@ -61,28 +66,21 @@ impl Client {
         let page = at_least_one("page", query.page)?;
         let per_page = at_least_one("per_page", query.per_page)?;
         let raw = self.raw();
-        let mut request = raw.spectrum_apps_list().zone_id(zone_id);
-        if let Some(page) = page {
-            request = request.page(page);
-        }
-        if let Some(per_page) = per_page {
-            request = request.per_page(per_page);
-        }
-        if let Some(order) = query.order {
-            request = request.order(order);
-        }
-        if let Some(direction) = query.direction {
-            request = request.direction(direction);
-        }
-        let parts = finish(&raw, request.send().await).await?;
-        Ok(Page { items: parts.result, result_info: parts.result_info })
+        let sent = raw
+            .spectrum_apps_list(&zone_id, query.direction, query.order, page, per_page)
+            .await;
+        let parts = finish(&raw, sent).await?;
+        Ok(Page {
+            items: parts.result,
+            result_info: parts.result_info,
+        })
     }
 
     /// Gets one Spectrum application (`GET /zones/{zone_id}/spectrum/apps/{app_id}`).
     pub async fn spectrum_apps_get(&self, zone_id: &str, app_id: &str) -> Result<SpectrumApp> {
         let (zone_id, app_id) = (id("zone_id", zone_id)?, id("app_id", app_id)?);
         let raw = self.raw();
-        let sent = raw.spectrum_apps_get().zone_id(zone_id).app_id(app_id).send().await;
+        let sent = raw.spectrum_apps_get(&zone_id, &app_id).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -91,7 +89,7 @@ impl Client {
     pub async fn spectrum_apps_create(&self, zone_id: &str, config: &SpectrumAppConfig) -> Result<SpectrumApp> {
         let zone_id = id("zone_id", zone_id)?;
         let raw = self.raw();
-        let sent = raw.spectrum_apps_create().zone_id(zone_id).body(config.clone()).send().await;
+        let sent = raw.spectrum_apps_create(&zone_id, config).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -107,7 +105,7 @@ impl Client {
     ) -> Result<SpectrumApp> {
         let (zone_id, app_id) = (id("zone_id", zone_id)?, id("app_id", app_id)?);
         let raw = self.raw();
-        let sent = raw.spectrum_apps_update().zone_id(zone_id).app_id(app_id).body(config.clone()).send().await;
+        let sent = raw.spectrum_apps_update(&zone_id, &app_id, config).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -116,7 +114,7 @@ impl Client {
     pub async fn spectrum_apps_delete(&self, zone_id: &str, app_id: &str) -> Result<SpectrumAppId> {
         let (zone_id, app_id) = (id("zone_id", zone_id)?, id("app_id", app_id)?);
         let raw = self.raw();
-        let sent = raw.spectrum_apps_delete().zone_id(zone_id).app_id(app_id).send().await;
+        let sent = raw.spectrum_apps_delete(&zone_id, &app_id).await;
         Ok(finish(&raw, sent).await?.result)
     }
 
@@ -125,7 +123,7 @@ impl Client {
     pub async fn spectrum_protocols_list(&self, zone_id: &str) -> Result<Vec<SpectrumProtocol>> {
         let zone_id = id("zone_id", zone_id)?;
         let raw = self.raw();
-        let sent = raw.spectrum_protocols_list().zone_id(zone_id).send().await;
+        let sent = raw.spectrum_protocols_list(&zone_id).await;
         Ok(finish(&raw, sent).await?.result)
     }
 }

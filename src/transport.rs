@@ -60,7 +60,11 @@ pub(crate) struct CallState {
 
 impl CallContext {
     pub(crate) fn new(shared: Arc<Shared>, settings: CallSettings) -> Self {
-        Self { shared, settings, state: Mutex::default() }
+        Self {
+            shared,
+            settings,
+            state: Mutex::default(),
+        }
     }
 
     /// The recorded state; a poisoned lock still holds usable data.
@@ -100,7 +104,14 @@ impl CallContext {
                 Ok(response) => {
                     let status = response.status();
                     let cf_ray = response.headers().get("cf-ray").and_then(|v| v.to_str().ok());
-                    tracing::debug!(operation, attempt, status = status.as_u16(), cf_ray, elapsed_ms, "response");
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        status = status.as_u16(),
+                        cf_ray,
+                        elapsed_ms,
+                        "response"
+                    );
                     let mut state = self.state();
                     state.status = Some(status);
                     state.headers = response.headers().clone();
@@ -108,11 +119,17 @@ impl CallContext {
                         return result;
                     }
                     drop(state);
-                    self.settings.retry.decide(&method, attempt, &Outcome::Response(status, response.headers()))
+                    self.settings
+                        .retry
+                        .decide(&method, attempt, &Outcome::Response(status, response.headers()))
                 }
                 Err(e) => {
                     tracing::debug!(operation, attempt, error = %e, elapsed_ms, "request failed");
-                    let outcome = if e.is_connect() { Outcome::NotSent } else { Outcome::Failed };
+                    let outcome = if e.is_connect() {
+                        Outcome::NotSent
+                    } else {
+                        Outcome::Failed
+                    };
                     self.settings.retry.decide(&method, attempt, &outcome)
                 }
             };
@@ -123,7 +140,12 @@ impl CallContext {
                     current = next;
                 }
                 (Decision::GiveUp(delay), _) => {
-                    tracing::debug!(operation, attempt, delay_ms = delay.as_millis() as u64, "server delay above the cap");
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "server delay above the cap"
+                    );
                     self.state().gave_up_after = Some(delay);
                     return result;
                 }
@@ -169,7 +191,9 @@ impl Clone for CallContext {
 /// Shows the settings only: never the headers, which hold credentials.
 impl std::fmt::Debug for CallContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallContext").field("settings", &self.settings).finish_non_exhaustive()
+        f.debug_struct("CallContext")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
     }
 }
 
@@ -183,6 +207,9 @@ impl ClientHooks<CallContext> for generated::Client {
             method = %request.method(),
             path = request.url().path(),
         );
-        context.send(self.client(), request, info.operation_id).instrument(span).await
+        context
+            .send(self.client(), request, info.operation_id)
+            .instrument(span)
+            .await
     }
 }

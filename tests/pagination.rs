@@ -24,7 +24,12 @@ fn page_body(ids: std::ops::Range<usize>, page: usize, per_page: usize, total: O
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().base_url(server.base_url()).credentials(Credentials::api_token("t")).max_retries(0).build().unwrap()
+    Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::api_token("t"))
+        .max_retries(0)
+        .build()
+        .unwrap()
 }
 
 async fn serve_page(server: &MockServer, page: usize, per_page: usize, body: serde_json::Value) -> httpmock::Mock<'_> {
@@ -42,7 +47,9 @@ async fn serve_page(server: &MockServer, page: usize, per_page: usize, body: ser
 }
 
 fn query(per_page: u32) -> ListApps {
-    ListApps::new().per_page(per_page).order(SpectrumAppsOrder::CreatedOn, SortDirection::Desc)
+    ListApps::new()
+        .per_page(per_page)
+        .order(SpectrumAppsOrder::CreatedOn, SortDirection::Desc)
 }
 
 #[tokio::test]
@@ -107,8 +114,14 @@ async fn a_repeated_page_is_an_error_not_a_loop() {
             then.status(200).json_body(page_body(0..2, 1, 2, Some(1000)));
         })
         .await;
-    let err = client(&server).spectrum_apps_list_all(ZONE, query(2)).await.unwrap_err();
-    assert!(matches!(err, Error::Pagination(ref m) if m.contains("page 2 repeats")), "{err:?}");
+    let err = client(&server)
+        .spectrum_apps_list_all(ZONE, query(2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Pagination(ref m) if m.contains("page 2 repeats")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -117,11 +130,18 @@ async fn the_page_cap_bounds_the_stream() {
     for page in 1..=3 {
         serve_page(&server, page, 1, page_body(page..page + 1, page, 1, Some(1000))).await;
     }
-    let capped = ListApps { max_pages: Some(3), ..query(1) };
+    let capped = ListApps {
+        max_pages: Some(3),
+        ..query(1)
+    };
     let results: Vec<_> = client(&server).spectrum_apps_stream(ZONE, capped).collect().await;
     assert_eq!(results.len(), 4);
     assert!(results[..3].iter().all(Result::is_ok));
-    assert!(matches!(&results[3], Err(Error::Pagination(m)) if m.contains("more than 3 pages")), "{:?}", results[3]);
+    assert!(
+        matches!(&results[3], Err(Error::Pagination(m)) if m.contains("more than 3 pages")),
+        "{:?}",
+        results[3]
+    );
 }
 
 #[tokio::test]
@@ -147,7 +167,16 @@ async fn page_zero_is_invalid_input() {
         then.status(200);
     });
     let any = any.await;
-    let err = client(&server).spectrum_apps_list(ZONE, &ListApps { page: Some(0), ..ListApps::new() }).await.unwrap_err();
+    let err = client(&server)
+        .spectrum_apps_list(
+            ZONE,
+            &ListApps {
+                page: Some(0),
+                ..ListApps::new()
+            },
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { field: "page", .. }), "{err:?}");
     assert_eq!(any.calls_async().await, 0);
 }
@@ -160,5 +189,8 @@ async fn a_server_paging_smaller_than_asked_loses_nothing() {
         serve_page(&server, page, 5, page_body(range, page, 2, Some(5))).await;
     }
     let apps = client(&server).spectrum_apps_list_all(ZONE, query(5)).await.unwrap();
-    assert_eq!(apps.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(), (0..5).map(id).collect::<Vec<_>>());
+    assert_eq!(
+        apps.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),
+        (0..5).map(id).collect::<Vec<_>>()
+    );
 }

@@ -10,7 +10,10 @@ use cloudflare_spectrum::{Error, RequestOptions, with_metadata};
 use support::{APP, Scripted, ZONE, app, fail, ok, reset_mid_body};
 
 fn config() -> SpectrumAppConfig {
-    let dns = SpectrumDns { name: Some("ssh.example.com".into()), ..Default::default() };
+    let dns = SpectrumDns {
+        name: Some("ssh.example.com".into()),
+        ..Default::default()
+    };
     SpectrumAppConfig::new(dns, "tcp/22")
 }
 
@@ -18,7 +21,9 @@ fn config() -> SpectrumAppConfig {
 async fn each_retryable_status_is_retried_until_success() {
     for status in [408u16, 409, 429, 500, 502, 503, 504] {
         let server = Scripted::start(vec![fail(status, &[], 10001), fail(status, &[], 10001), ok(app(APP))]).await;
-        let (app, meta) = with_metadata(server.client(2).spectrum_apps_get(ZONE, APP)).await.unwrap();
+        let (app, meta) = with_metadata(server.client(2).spectrum_apps_get(ZONE, APP))
+            .await
+            .unwrap();
         assert_eq!(app.id.as_str(), APP, "status {status}");
         assert_eq!(meta.attempts, 3, "status {status}");
         assert_eq!(server.requests().len(), 3, "status {status}");
@@ -27,7 +32,13 @@ async fn each_retryable_status_is_retried_until_success() {
 
 #[tokio::test]
 async fn retries_stop_at_max_and_the_error_counts_attempts() {
-    let server = Scripted::start(vec![fail(502, &[], 1), fail(502, &[], 2), fail(502, &[], 3), ok(app(APP))]).await;
+    let server = Scripted::start(vec![
+        fail(502, &[], 1),
+        fail(502, &[], 2),
+        fail(502, &[], 3),
+        ok(app(APP)),
+    ])
+    .await;
     let err = server.client(2).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert_eq!(server.requests().len(), 3);
     assert_eq!(err.attempts(), 3);
@@ -51,13 +62,20 @@ async fn success_false_on_200_is_not_retried() {
     let body = serde_json::json!({"success": false, "errors": [{"code": 1234, "message": "no"}], "messages": [], "result": null});
     let server = Scripted::start(vec![support::json(200, &[], &body), ok(app(APP))]).await;
     let err = server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
-    assert!(matches!(err, Error::Api(ref e) if e.status == 200 && e.attempts == 1), "{err:?}");
+    assert!(
+        matches!(err, Error::Api(ref e) if e.status == 200 && e.attempts == 1),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
 async fn decode_errors_are_not_retried() {
-    let server = Scripted::start(vec![support::json(200, &[], &serde_json::json!({"unexpected": true})), ok(app(APP))]).await;
+    let server = Scripted::start(vec![
+        support::json(200, &[], &serde_json::json!({"unexpected": true})),
+        ok(app(APP)),
+    ])
+    .await;
     let err = server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert_eq!(server.requests().len(), 1);
@@ -79,7 +97,11 @@ async fn retry_after_ms_is_honoured() {
     let server = Scripted::start(vec![fail(429, &[("retry-after-ms", "150")], 1), ok(app(APP))]).await;
     let started = Instant::now();
     server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(150), "waited only {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "waited only {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -87,7 +109,11 @@ async fn retry_after_seconds_is_honoured() {
     let server = Scripted::start(vec![fail(503, &[("retry-after", "1")], 1), ok(app(APP))]).await;
     let started = Instant::now();
     server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited only {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited only {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -97,7 +123,11 @@ async fn retry_after_http_date_is_honoured() {
     let server = Scripted::start(vec![fail(429, &[("retry-after", &date)], 1), ok(app(APP))]).await;
     let started = Instant::now();
     server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(900), "waited only {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited only {:?}",
+        started.elapsed()
+    );
 }
 
 fn httpdate_in(delay: Duration) -> String {
@@ -136,12 +166,20 @@ async fn a_429_storm_stops_after_max_retries() {
 #[tokio::test]
 async fn post_is_not_retried_on_5xx_or_after_a_reset_mid_response() {
     let server = Scripted::start(vec![fail(502, &[], 1), ok(app(APP))]).await;
-    let err = server.client(3).spectrum_apps_create(ZONE, &config()).await.unwrap_err();
+    let err = server
+        .client(3)
+        .spectrum_apps_create(ZONE, &config())
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(server.requests().len(), 1);
 
     let server = Scripted::start(vec![reset_mid_body(), ok(app(APP))]).await;
-    let err = server.client(3).spectrum_apps_create(ZONE, &config()).await.unwrap_err();
+    let err = server
+        .client(3)
+        .spectrum_apps_create(ZONE, &config())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -156,7 +194,11 @@ async fn post_is_retried_on_429_or_503_with_retry_after() {
     }
     // Without Retry-After, a 429 on a POST is not retried.
     let server = Scripted::start(vec![fail(429, &[], 1), ok(app(APP))]).await;
-    server.client(2).spectrum_apps_create(ZONE, &config()).await.unwrap_err();
+    server
+        .client(2)
+        .spectrum_apps_create(ZONE, &config())
+        .await
+        .unwrap_err();
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -185,9 +227,14 @@ async fn get_is_retried_after_a_reset_mid_response() {
 
 #[tokio::test]
 async fn the_timeout_fires_and_can_be_overridden_per_call() {
-    let slow = support::Reply::Delayed(Duration::from_secs(3), b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec());
+    let slow = support::Reply::Delayed(
+        Duration::from_secs(3),
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
+    );
     let server = Scripted::start(vec![slow.clone(), slow]).await;
-    let client = server.client(0).with_options(RequestOptions::new().timeout(Duration::from_millis(200)));
+    let client = server
+        .client(0)
+        .with_options(RequestOptions::new().timeout(Duration::from_millis(200)));
     let started = Instant::now();
     let err = client.spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -198,7 +245,11 @@ async fn the_timeout_fires_and_can_be_overridden_per_call() {
 #[tokio::test]
 async fn per_call_retries_override_the_client() {
     let server = Scripted::start(vec![fail(503, &[], 1), fail(503, &[], 1), ok(app(APP))]).await;
-    let err = server.client(5).with_options(RequestOptions::new().max_retries(0)).spectrum_apps_get(ZONE, APP).await;
+    let err = server
+        .client(5)
+        .with_options(RequestOptions::new().max_retries(0))
+        .spectrum_apps_get(ZONE, APP)
+        .await;
     assert_eq!(err.unwrap_err().attempts(), 1);
     assert_eq!(server.requests().len(), 1);
 }

@@ -23,7 +23,10 @@ pub enum Reply {
 /// A complete response with a JSON body.
 pub fn json(status: u16, headers: &[(&str, &str)], body: &serde_json::Value) -> Reply {
     let body = body.to_string();
-    let mut head = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -32,7 +35,11 @@ pub fn json(status: u16, headers: &[(&str, &str)], body: &serde_json::Value) -> 
 
 /// A success envelope around `result`.
 pub fn ok(result: serde_json::Value) -> Reply {
-    json(200, &[], &serde_json::json!({"success": true, "errors": [], "messages": [], "result": result}))
+    json(
+        200,
+        &[],
+        &serde_json::json!({"success": true, "errors": [], "messages": [], "result": result}),
+    )
 }
 
 /// A failure envelope with one error.
@@ -64,10 +71,15 @@ impl Scripted {
         let task = tokio::spawn(async move {
             let extra = 4;
             for index in 0..script.len() + extra {
-                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
                 let head = read_request(&mut socket).await;
                 log.lock().unwrap().push(head);
-                let reply = script.get(index).cloned().unwrap_or_else(|| json(500, &[], &serde_json::json!("script exhausted")));
+                let reply = script
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_else(|| json(500, &[], &serde_json::json!("script exhausted")));
                 let bytes = match reply {
                     Reply::Raw(bytes) => bytes,
                     Reply::Delayed(delay, bytes) => {
@@ -130,7 +142,10 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
                 let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
                 let length = head
                     .lines()
-                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                    .find_map(|l| {
+                        l.strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                    })
                     .unwrap_or(0);
                 if buf.len() >= end + 4 + length {
                     break;

@@ -1,0 +1,81 @@
+//! What the fake keeps in memory.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+
+use super::faults::Faults;
+use crate::types::{MagicAccountApp, SpectrumApp};
+
+/// The credentials the fake accepts.
+#[derive(Clone)]
+pub(crate) struct Accepted {
+    pub(crate) token: String,
+    pub(crate) email: String,
+    pub(crate) api_key: String,
+    pub(crate) user_service_key: String,
+}
+
+/// Applications, by lower-case zone or account id, oldest first.
+#[derive(Default)]
+pub(crate) struct Data {
+    pub(crate) spectrum: HashMap<String, Vec<SpectrumApp>>,
+    pub(crate) magic: HashMap<String, Vec<MagicAccountApp>>,
+}
+
+/// State shared by the handlers of one fake.
+pub(crate) struct Shared {
+    pub(crate) accepted: Accepted,
+    data: Mutex<Data>,
+    faults: Mutex<Faults>,
+    rays: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn new(accepted: Accepted) -> Self {
+        Self {
+            accepted,
+            data: Mutex::default(),
+            faults: Mutex::default(),
+            rays: AtomicU64::new(fastrand::u64(..)),
+        }
+    }
+
+    /// The applications (the lock is never held across an `await`).
+    pub(crate) fn data(&self) -> MutexGuard<'_, Data> {
+        self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The script and the request log.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A `cf-ray` value for the next response.
+    pub(crate) fn next_ray(&self) -> String {
+        format!("{:016x}-FAKE", self.rays.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// Whether `value` is a Cloudflare identifier: 32 hexadecimal digits.
+pub(crate) fn is_id(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A new random identifier, distinct from `taken`.
+pub(crate) fn new_id(taken: impl Fn(&str) -> bool) -> String {
+    loop {
+        let id = format!("{:032x}", fastrand::u128(..));
+        if !taken(&id) {
+            return id;
+        }
+    }
+}
+
+/// The current time to the microsecond, as the API reports it.
+pub(crate) fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound as _;
+    Utc::now().trunc_subsecs(6)
+}
