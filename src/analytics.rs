@@ -7,7 +7,7 @@ use crate::envelope::finish;
 use crate::types::{
     AnalyticsDimension, AnalyticsMetric, AnalyticsTimeDelta, SpectrumAnalyticsCurrent, SpectrumAnalyticsReport,
 };
-use crate::{Client, Result};
+use crate::{Client, Error, Result};
 
 /// Query of the analytics event reports (summary and by time).
 ///
@@ -45,6 +45,16 @@ impl Client {
         colo_name: Option<&str>,
     ) -> Result<Vec<SpectrumAnalyticsCurrent>> {
         let zone_id = id("zone_id", zone_id)?;
+        for app_id in app_ids {
+            // Sent comma-joined: a comma inside one id would make two.
+            id("app_ids", app_id)?;
+            if app_id.contains(',') {
+                return Err(Error::InvalidInput {
+                    field: "app_ids",
+                    message: format!("{app_id:?} contains a comma"),
+                });
+            }
+        }
         let app_ids = (!app_ids.is_empty()).then(|| app_ids.join(","));
         let raw = self.raw();
         let sent = raw

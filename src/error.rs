@@ -43,10 +43,12 @@ pub enum Error {
     #[error("{0}")]
     Decode(Box<DecodeError>),
     /// The response body was larger than the configured limit.
-    #[error("response body exceeds the limit of {limit} bytes")]
+    #[error("response body exceeds the limit of {limit} bytes{}", attempts_note(*.attempts))]
     BodyTooLarge {
         /// The limit in bytes.
         limit: usize,
+        /// How many attempts were made.
+        attempts: u32,
     },
     /// A value passed by the caller was rejected before anything was sent.
     #[error("invalid {field}: {message}")]
@@ -134,7 +136,10 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
     // Invalid bytes became three-byte U+FFFD each: cut again to the limit.
     if text.len() > EXCERPT_LIMIT {
-        let cut = (0..=EXCERPT_LIMIT).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let mut cut = EXCERPT_LIMIT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
         text.truncate(cut);
     }
     text
@@ -196,7 +201,8 @@ impl Error {
             Error::Http(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             Error::Timeout { attempts } | Error::Transport { attempts, .. } => *attempts,
-            Error::BodyTooLarge { .. } | Error::Pagination(_) => 1,
+            Error::BodyTooLarge { attempts, .. } => *attempts,
+            Error::Pagination(_) => 1,
             Error::InvalidInput { .. } | Error::Config(_) => 0,
         }
     }

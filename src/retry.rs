@@ -2,14 +2,17 @@
 //!
 //! * Retried: connection errors, timeouts, 408, 409, 429 and 5xx, unless the
 //!   server says `x-should-retry: false`; `x-should-retry: true` retries any
-//!   response. Never retried: other 4xx, decode errors, `success: false`.
+//!   other non-success response. Never retried: a 2xx (whatever its
+//!   headers), other 4xx, decode errors, `success: false`.
 //! * Writes are not duplicated: a POST is retried only when the request
 //!   certainly did not reach the API (the connection could not be made), when
 //!   the API answered 429 or 503 with a `Retry-After`, or when it said
 //!   `x-should-retry: true`.
 //! * Delay: `retry-after-ms`, else `Retry-After` (seconds or HTTP date),
 //!   else exponential backoff from 0.5 s capped at 8 s with jitter. A
-//!   server delay above [`RetryPolicy::max_retry_after`] ends the retries.
+//!   server delay above [`RetryPolicy::max_retry_after`] ends the retries;
+//!   a whole number of seconds too large for a `Duration` counts as the
+//!   longest delay, not as garbage.
 
 use std::time::{Duration, SystemTime};
 

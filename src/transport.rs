@@ -154,6 +154,14 @@ impl CallContext {
         }
     }
 
+    fn fail_too_large(&self, limit: usize) {
+        let mut state = self.state();
+        state.failure = Some(Error::BodyTooLarge {
+            limit,
+            attempts: state.attempts,
+        });
+    }
+
     /// Reads the whole body (at most `max_response_bytes`) and hands the
     /// generated code a response that holds it in memory.
     async fn read(&self, mut response: Response) -> reqwest::Result<Response> {
@@ -164,13 +172,13 @@ impl CallContext {
             while let Some(chunk) = response.chunk().await? {
                 if body.len() + chunk.len() > limit {
                     body.clear();
-                    self.state().failure = Some(Error::BodyTooLarge { limit });
+                    self.fail_too_large(limit);
                     break;
                 }
                 body.extend_from_slice(&chunk);
             }
         } else {
-            self.state().failure = Some(Error::BodyTooLarge { limit });
+            self.fail_too_large(limit);
         }
         let mut rebuilt = http::Response::new(Bytes::from(body));
         *rebuilt.status_mut() = response.status();

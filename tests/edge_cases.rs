@@ -846,7 +846,7 @@ async fn response_above_the_size_limit_is_refused() {
         .build()
         .unwrap();
     match client.spectrum_protocols_list(ZONE).await {
-        Err(Error::BodyTooLarge { limit }) => assert_eq!(limit, 1024),
+        Err(Error::BodyTooLarge { limit, attempts }) => assert_eq!((limit, attempts), (1024, 1)),
         other => panic!("expected BodyTooLarge, got {other:?}"),
     }
 }
@@ -907,4 +907,27 @@ async fn redirects_are_not_followed() {
     let e = http_error(client.spectrum_apps_update(ZONE, APP, &config).await.unwrap_err());
     assert_eq!(e.status, 307);
     assert_eq!(target.calls_async().await, 0, "the other host must never be contacted");
+}
+
+#[tokio::test]
+async fn analytics_app_ids_with_a_comma_or_a_bad_id_are_rejected_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(envelope(serde_json::json!([])));
+        })
+        .await;
+    let client = client(&server);
+    for app_ids in [&["a,b"][..], &[APP, ".."][..], &[""][..]] {
+        let err = client
+            .spectrum_analytics_current(ZONE, app_ids, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { field: "app_ids", .. }),
+            "{app_ids:?}: {err:?}"
+        );
+    }
+    assert_eq!(any.calls_async().await, 0);
 }
