@@ -6,8 +6,8 @@ mod support;
 use std::time::{Duration, Instant, SystemTime};
 
 use cloudflare_spectrum::types::{SpectrumAppConfig, SpectrumDns};
-use cloudflare_spectrum::{Error, RequestOptions, with_metadata};
-use support::{APP, Scripted, ZONE, app, fail, ok, reset_mid_body};
+use cloudflare_spectrum::{Error, RequestOptions, RetryPolicy, with_metadata};
+use support::{APP, Act, Faulty, ZONE, app, fail, ok, reset_mid_body};
 
 fn config() -> SpectrumAppConfig {
     let dns = SpectrumDns {
@@ -20,7 +20,7 @@ fn config() -> SpectrumAppConfig {
 #[tokio::test]
 async fn each_retryable_status_is_retried_until_success() {
     for status in [408u16, 409, 429, 500, 502, 503, 504] {
-        let server = Scripted::start(vec![fail(status, &[], 10001), fail(status, &[], 10001), ok(app(APP))]).await;
+        let server = Faulty::script(vec![fail(status, &[], 10001), fail(status, &[], 10001), ok(app(APP))]).await;
         let (app, meta) = with_metadata(server.client(2).spectrum_apps_get(ZONE, APP))
             .await
             .unwrap();
@@ -32,7 +32,7 @@ async fn each_retryable_status_is_retried_until_success() {
 
 #[tokio::test]
 async fn retries_stop_at_max_and_the_error_counts_attempts() {
-    let server = Scripted::start(vec![
+    let server = Faulty::script(vec![
         fail(502, &[], 1),
         fail(502, &[], 2),
         fail(502, &[], 3),
@@ -49,7 +49,7 @@ async fn retries_stop_at_max_and_the_error_counts_attempts() {
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     for status in [400u16, 401, 403, 404, 422] {
-        let server = Scripted::start(vec![fail(status, &[], 7003), ok(app(APP))]).await;
+        let server = Faulty::script(vec![fail(status, &[], 7003), ok(app(APP))]).await;
         let err = server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(server.requests().len(), 1, "status {status} was retried");
@@ -60,7 +60,7 @@ async fn client_errors_are_not_retried() {
 #[tokio::test]
 async fn success_false_on_200_is_not_retried() {
     let body = serde_json::json!({"success": false, "errors": [{"code": 1234, "message": "no"}], "messages": [], "result": null});
-    let server = Scripted::start(vec![support::json(200, &[], &body), ok(app(APP))]).await;
+    let server = Faulty::script(vec![vec![Act::Write(support::json(200, &[], &body))], ok(app(APP))]).await;
     let err = server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert!(
         matches!(err, Error::Api(ref e) if e.status == 200 && e.attempts == 1),
@@ -71,8 +71,12 @@ async fn success_false_on_200_is_not_retried() {
 
 #[tokio::test]
 async fn decode_errors_are_not_retried() {
-    let server = Scripted::start(vec![
-        support::json(200, &[], &serde_json::json!({"unexpected": true})),
+    let server = Faulty::script(vec![
+        vec![Act::Write(support::json(
+            200,
+            &[],
+            &serde_json::json!({"unexpected": true}),
+        ))],
         ok(app(APP)),
     ])
     .await;
@@ -83,18 +87,18 @@ async fn decode_errors_are_not_retried() {
 
 #[tokio::test]
 async fn x_should_retry_overrides_the_status() {
-    let server = Scripted::start(vec![fail(503, &[("x-should-retry", "false")], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(503, &[("x-should-retry", "false")], 1), ok(app(APP))]).await;
     server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert_eq!(server.requests().len(), 1);
 
-    let server = Scripted::start(vec![fail(400, &[("x-should-retry", "true")], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(400, &[("x-should-retry", "true")], 1), ok(app(APP))]).await;
     server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap();
     assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
 async fn retry_after_ms_is_honoured() {
-    let server = Scripted::start(vec![fail(429, &[("retry-after-ms", "150")], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(429, &[("retry-after-ms", "150")], 1), ok(app(APP))]).await;
     let started = Instant::now();
     server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
     assert!(
@@ -106,9 +110,9 @@ async fn retry_after_ms_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured() {
-    let server = Scripted::start(vec![fail(503, &[("retry-after", "1")], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(503, &[("retry-after", "1")], 1), ok(app(APP))]).await;
     let started = Instant::now();
-    server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
+    patient(&server).spectrum_apps_get(ZONE, APP).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "waited only {:?}",
@@ -120,14 +124,23 @@ async fn retry_after_seconds_is_honoured() {
 async fn retry_after_http_date_is_honoured() {
     // HTTP dates have whole seconds: a date 2 s ahead is 1 to 2 s away.
     let date = httpdate_in(Duration::from_secs(2));
-    let server = Scripted::start(vec![fail(429, &[("retry-after", &date)], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(429, &[("retry-after", &date)], 1), ok(app(APP))]).await;
     let started = Instant::now();
-    server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
+    patient(&server).spectrum_apps_get(ZONE, APP).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(900),
         "waited only {:?}",
         started.elapsed()
     );
+}
+
+/// One fast retry, honouring server delays up to the default 60 s cap.
+fn patient(server: &Faulty) -> cloudflare_spectrum::Client {
+    let policy = RetryPolicy {
+        max_retry_after: RetryPolicy::default().max_retry_after,
+        ..support::fast_retries(1)
+    };
+    server.builder(1).retry_policy(policy).build().unwrap()
 }
 
 fn httpdate_in(delay: Duration) -> String {
@@ -138,7 +151,7 @@ fn httpdate_in(delay: Duration) -> String {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_gives_up_with_the_delay() {
-    let server = Scripted::start(vec![fail(429, &[("retry-after", "120")], 10013), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(429, &[("retry-after", "120")], 10013), ok(app(APP))]).await;
     let started = Instant::now();
     let err = server.client(2).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -156,7 +169,7 @@ async fn retry_after_beyond_the_cap_gives_up_with_the_delay() {
 #[tokio::test]
 async fn a_429_storm_stops_after_max_retries() {
     let storm = (0..10).map(|_| fail(429, &[("retry-after-ms", "1")], 10013)).collect();
-    let server = Scripted::start(storm).await;
+    let server = Faulty::script(storm).await;
     let err = server.client(3).spectrum_apps_get(ZONE, APP).await.unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(err.attempts(), 4);
@@ -165,7 +178,7 @@ async fn a_429_storm_stops_after_max_retries() {
 
 #[tokio::test]
 async fn post_is_not_retried_on_5xx_or_after_a_reset_mid_response() {
-    let server = Scripted::start(vec![fail(502, &[], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(502, &[], 1), ok(app(APP))]).await;
     let err = server
         .client(3)
         .spectrum_apps_create(ZONE, &config())
@@ -174,7 +187,7 @@ async fn post_is_not_retried_on_5xx_or_after_a_reset_mid_response() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(server.requests().len(), 1);
 
-    let server = Scripted::start(vec![reset_mid_body(), ok(app(APP))]).await;
+    let server = Faulty::script(vec![reset_mid_body(), ok(app(APP))]).await;
     let err = server
         .client(3)
         .spectrum_apps_create(ZONE, &config())
@@ -187,13 +200,13 @@ async fn post_is_not_retried_on_5xx_or_after_a_reset_mid_response() {
 #[tokio::test]
 async fn post_is_retried_on_429_or_503_with_retry_after() {
     for status in [429u16, 503] {
-        let server = Scripted::start(vec![fail(status, &[("retry-after", "0")], 1), ok(app(APP))]).await;
+        let server = Faulty::script(vec![fail(status, &[("retry-after", "0")], 1), ok(app(APP))]).await;
         let created = server.client(2).spectrum_apps_create(ZONE, &config()).await.unwrap();
         assert_eq!(created.id.as_str(), APP);
         assert_eq!(server.requests().len(), 2);
     }
     // Without Retry-After, a 429 on a POST is not retried.
-    let server = Scripted::start(vec![fail(429, &[], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(429, &[], 1), ok(app(APP))]).await;
     server
         .client(2)
         .spectrum_apps_create(ZONE, &config())
@@ -219,7 +232,7 @@ async fn post_is_retried_when_the_connection_is_refused() {
 
 #[tokio::test]
 async fn get_is_retried_after_a_reset_mid_response() {
-    let server = Scripted::start(vec![reset_mid_body(), ok(app(APP))]).await;
+    let server = Faulty::script(vec![reset_mid_body(), ok(app(APP))]).await;
     let app = server.client(1).spectrum_apps_get(ZONE, APP).await.unwrap();
     assert_eq!(app.id.as_str(), APP);
     assert_eq!(server.requests().len(), 2);
@@ -227,11 +240,11 @@ async fn get_is_retried_after_a_reset_mid_response() {
 
 #[tokio::test]
 async fn the_timeout_fires_and_can_be_overridden_per_call() {
-    let slow = support::Reply::Delayed(
-        Duration::from_secs(3),
-        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
-    );
-    let server = Scripted::start(vec![slow.clone(), slow]).await;
+    let slow = vec![
+        Act::Sleep(Duration::from_secs(3)),
+        Act::Write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec()),
+    ];
+    let server = Faulty::script(vec![slow]).await;
     let client = server
         .client(0)
         .with_options(RequestOptions::new().timeout(Duration::from_millis(200)));
@@ -244,7 +257,7 @@ async fn the_timeout_fires_and_can_be_overridden_per_call() {
 
 #[tokio::test]
 async fn per_call_retries_override_the_client() {
-    let server = Scripted::start(vec![fail(503, &[], 1), fail(503, &[], 1), ok(app(APP))]).await;
+    let server = Faulty::script(vec![fail(503, &[], 1), fail(503, &[], 1), ok(app(APP))]).await;
     let err = server
         .client(5)
         .with_options(RequestOptions::new().max_retries(0))

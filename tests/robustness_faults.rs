@@ -3,16 +3,14 @@
 //! wire, the client answers `Ok` or a clear `Err` within its configured
 //! time; every test is guarded by `tokio::time::timeout`.
 
-mod robustness_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
 use cloudflare_spectrum::types::{OriginPort, SpectrumApp, SpectrumAppConfig, SpectrumDns};
 use cloudflare_spectrum::{Error, EventsQuery, ListApps, Result};
-use robustness_support::{
-    ACCOUNT, ACCOUNT_APP, APP, Act, Faulty, ZONE, app, fail, guarded, json, ok, response, target,
-};
 use serde_json::{Value, json};
+use support::{ACCOUNT, ACCOUNT_APP, APP, Act, Faulty, ZONE, app, fail, guarded, json, ok, response, target};
 
 /// Every test finishes well within this, or fails.
 const GUARD: Duration = Duration::from_secs(20);

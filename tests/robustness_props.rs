@@ -13,7 +13,7 @@
 //! * arbitrary statuses, headers and bodies through the real client give
 //!   `Ok` exactly when the body is a success envelope, else the matching error.
 
-mod robustness_support;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -22,10 +22,10 @@ use cloudflare_spectrum::{Client, Error};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError};
-use robustness_support::{ACCOUNT, ACCOUNT_APP, APP, Act, Faulty, ZONE, guarded, target};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use support::{ACCOUNT, ACCOUNT_APP, APP, Act, Faulty, ZONE, guarded, target};
 
 /// Bounded: `cases` cases, no persistence of failures, bounded shrinking.
 fn config(cases: u32) -> ProptestConfig {
@@ -915,9 +915,9 @@ fn path_ids_are_rejected_naming_the_field_or_sent_as_one_segment() {
             let body = if head.starts_with("DELETE") || head.starts_with("PATCH") {
                 json!({"account_app_id": ACCOUNT_APP})
             } else {
-                robustness_support::app(APP)
+                support::app(APP)
             };
-            robustness_support::ok(body)
+            support::ok(body)
         })
         .await;
         let client = server.client(0);
@@ -1090,7 +1090,7 @@ fn any_status_headers_and_body_give_ok_or_the_matching_error() {
     let (_server, client) = rt.block_on(async {
         let reply = slot.clone();
         let server = Faulty::start(move |_, _| vec![Act::Write(reply.lock().unwrap().clone())]).await;
-        let mut policy = robustness_support::fast_retries(1);
+        let mut policy = support::fast_retries(1);
         policy.max_retry_after = Duration::from_millis(10);
         let client = server.builder(1).retry_policy(policy).build().unwrap();
         (server, client)

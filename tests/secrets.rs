@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use cloudflare_spectrum::{Client, Credentials};
-use support::{APP, Scripted, ZONE, app, fail, ok};
+use support::{APP, Faulty, ZONE, app, fail, ok};
 
 const TOKEN: &str = "tok-Sn3lZJTBX6kkg7OdcBUAxOO963GEIyGQ";
 const KEY: &str = "key-144c9defac04969c7bfad8efaa8ea194";
@@ -63,7 +63,7 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         let builder = Client::builder().credentials(credentials.clone());
         assert_clean(&format!("{builder:?}"), "ClientBuilder Debug");
 
-        let server = Scripted::start(vec![
+        let server = Faulty::script(vec![
             fail(503, &[("cf-ray", "8f0aa1b2c3d4e5f6-SJC")], 10001),
             ok(app(APP)),
             fail(403, &[("cf-ray", "8f0aa1b2c3d4e5f7-SJC")], 9109),
