@@ -39,6 +39,13 @@ fn main() {
         .with_derive("schemars::JsonSchema")
         // Deterministic key order for maps (analytics totals).
         .with_map_type("::std::collections::BTreeMap");
+    // Identifiers are checked by hand (src/identifier.rs): the same rule as
+    // the pattern, without a regular expression on every conversion.
+    settings.with_replacement(
+        "Identifier",
+        "crate::types::Identifier",
+        [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+    );
     for (name, _) in &open_enums {
         settings.with_replacement(
             name,

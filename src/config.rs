@@ -187,18 +187,23 @@ impl ClientBuilder {
                 .map_err(|_| Error::Config(format!("the value of header {name:?} is not valid")))?;
             headers.append(header, value);
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        let (http, client_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => (
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                Some(self.timeout),
+            ),
         };
         let shared = Shared {
             base_url,
             headers: HeaderMap::clone(&headers),
             max_response_bytes: self.max_response_bytes,
+            client_timeout,
         };
         Ok(Client::from_parts(
             Arc::new(shared),

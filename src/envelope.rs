@@ -61,13 +61,12 @@ pub(crate) type Sent<E> = std::result::Result<ResponseValue<E>, progenitor_clien
 /// it, into the typed result or the error that says what went wrong.
 pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) -> Result<Parts<E::Result>> {
     use progenitor_client::Error as P;
-    let (attempts, status, headers, failure, retry_after) = {
+    let (attempts, status, cf_ray, failure, retry_after) = {
         let mut state = raw.inner().state();
-        let headers = std::mem::take(&mut state.headers);
         (
             state.attempts,
             state.status,
-            headers,
+            state.cf_ray.take(),
             state.failure.take(),
             state.gave_up_after,
         )
@@ -75,13 +74,14 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
     if let Some(failure) = failure {
         return Err(failure);
     }
-    let cf_ray = headers.get("cf-ray").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // Only errors carry the cf-ray: nothing to look up on success.
+    let cf_ray = || cf_ray.as_ref().and_then(|v| v.to_str().ok()).map(str::to_owned);
     let api_error = |status, errors, messages| {
         Error::Api(Box::new(ApiError {
             status,
             errors,
             messages,
-            cf_ray: cf_ray.clone(),
+            cf_ray: cf_ray(),
             attempts,
             retry_after,
         }))
@@ -90,7 +90,7 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
         Error::Http(Box::new(HttpError {
             status,
             excerpt: excerpt(body),
-            cf_ray: cf_ray.clone(),
+            cf_ray: cf_ray(),
             attempts,
             retry_after,
         }))
@@ -98,6 +98,12 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
     match sent {
         Ok(value) => {
             let status = value.status();
+            // The headers are copied only for an enclosing `with_metadata`.
+            let headers = if metadata::wanted() {
+                value.headers().clone()
+            } else {
+                Default::default()
+            };
             let envelope = value.into_inner();
             let success = envelope.success();
             let (errors, messages, parts) = envelope.into_parts();
@@ -126,7 +132,7 @@ pub(crate) async fn finish<E: Envelope>(raw: &generated::Client, sent: Sent<E>) 
                     status,
                     message: decode_message::<E>(&body).unwrap_or_else(|| e.to_string()),
                     excerpt: excerpt(&body),
-                    cf_ray: cf_ray.clone(),
+                    cf_ray: cf_ray(),
                     attempts,
                 }))),
             }

@@ -31,6 +31,7 @@ mod client;
 mod config;
 mod envelope;
 mod error;
+mod identifier;
 mod magic_apps;
 mod metadata;
 mod pagination;
@@ -56,6 +57,7 @@ pub mod generated {
 pub mod types {
     pub use crate::generated::open_enums::*;
     pub use crate::generated::types::*;
+    pub use crate::identifier::{Identifier, IdentifierError};
 }
 
 pub use analytics::EventsQuery;

@@ -64,6 +64,11 @@ pub async fn with_metadata<T>(call: impl Future<Output = Result<T>>) -> Result<(
     Ok((value, meta))
 }
 
+/// Whether the call runs inside [`with_metadata`].
+pub(crate) fn wanted() -> bool {
+    SLOT.try_with(|_| ()).is_ok()
+}
+
 /// Stores `meta` for an enclosing [`with_metadata`], if any.
 pub(crate) fn record(meta: ResponseMeta) {
     let _ = SLOT.try_with(|slot| *slot.borrow_mut() = Some(meta));

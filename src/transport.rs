@@ -14,12 +14,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::HeaderMap;
-use reqwest::{Request, Response, StatusCode};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Request, Response, ResponseBuilderExt as _, StatusCode};
 use tracing::Instrument as _;
 
 use crate::retry::{Decision, Outcome, RetryPolicy};
 use crate::{Error, generated};
+
+/// The `cf-ray` response header, which identifies a request to Cloudflare.
+pub(crate) const CF_RAY: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("cf-ray");
 
 /// Settings shared by every call of a client.
 pub(crate) struct Shared {
@@ -29,6 +32,9 @@ pub(crate) struct Shared {
     pub(crate) headers: HeaderMap,
     /// Largest response body read into memory.
     pub(crate) max_response_bytes: usize,
+    /// The total timeout the reqwest client was built with, if this crate
+    /// built it: calls with that timeout need no per-request one.
+    pub(crate) client_timeout: Option<Duration>,
 }
 
 /// The resolved settings of one call.
@@ -50,7 +56,8 @@ pub struct CallContext {
 pub(crate) struct CallState {
     pub(crate) attempts: u32,
     pub(crate) status: Option<StatusCode>,
-    pub(crate) headers: HeaderMap,
+    /// The response's `cf-ray` header, for errors.
+    pub(crate) cf_ray: Option<HeaderValue>,
     /// A failure found by the transport itself; it overrides whatever the
     /// generated code made of the (then empty) response.
     pub(crate) failure: Option<Error>,
@@ -81,7 +88,12 @@ impl CallContext {
         for (name, value) in &self.shared.headers {
             headers.append(name, value.clone());
         }
-        *request.timeout_mut() = Some(self.settings.timeout);
+        // A per-request timeout lives in the request's extensions (two
+        // allocations, and two more for the retry copy): only set it when
+        // the client's own differs.
+        if self.shared.client_timeout != Some(self.settings.timeout) {
+            *request.timeout_mut() = Some(self.settings.timeout);
+        }
     }
 
     async fn send(&self, http: &reqwest::Client, request: Request, operation: &str) -> reqwest::Result<Response> {
@@ -103,18 +115,18 @@ impl CallContext {
             let decision = match &result {
                 Ok(response) => {
                     let status = response.status();
-                    let cf_ray = response.headers().get("cf-ray").and_then(|v| v.to_str().ok());
+                    // Field values are only computed when the event is enabled.
                     tracing::debug!(
                         operation,
                         attempt,
                         status = status.as_u16(),
-                        cf_ray,
+                        cf_ray = response.headers().get(CF_RAY).and_then(|v| v.to_str().ok()),
                         elapsed_ms,
                         "response"
                     );
                     let mut state = self.state();
                     state.status = Some(status);
-                    state.headers = response.headers().clone();
+                    state.cf_ray = response.headers().get(CF_RAY).cloned();
                     if state.failure.is_some() {
                         return result;
                     }
@@ -166,25 +178,49 @@ impl CallContext {
     /// generated code a response that holds it in memory.
     async fn read(&self, mut response: Response) -> reqwest::Result<Response> {
         let limit = self.shared.max_response_bytes;
-        let too_large = response.content_length().is_some_and(|len| len > limit as u64);
-        let mut body = Vec::new();
+        let length = response.content_length();
+        let too_large = length.is_some_and(|len| len > limit as u64);
+        // A body that arrives in one chunk is kept as is; longer ones are
+        // gathered in a buffer sized from Content-Length.
+        let mut first: Option<Bytes> = None;
+        let mut rest = Vec::new();
+        let mut read = 0usize;
         if !too_large {
             while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > limit {
-                    body.clear();
+                read += chunk.len();
+                if read > limit {
+                    (first, rest) = (None, Vec::new());
                     self.fail_too_large(limit);
                     break;
                 }
-                body.extend_from_slice(&chunk);
+                match first.take() {
+                    None if rest.is_empty() => first = Some(chunk),
+                    earlier => {
+                        if let Some(earlier) = earlier {
+                            rest.reserve(length.map_or(0, |len| len as usize).max(read));
+                            rest.extend_from_slice(&earlier);
+                        }
+                        rest.extend_from_slice(&chunk);
+                    }
+                }
             }
         } else {
             self.fail_too_large(limit);
         }
-        let mut rebuilt = http::Response::new(Bytes::from(body));
-        *rebuilt.status_mut() = response.status();
-        *rebuilt.version_mut() = response.version();
-        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(Response::from(rebuilt))
+        let body = first.unwrap_or_else(|| Bytes::from(rest));
+        // Carrying the URL over spares reqwest parsing a placeholder one.
+        let mut rebuilt = http::Response::builder()
+            .status(response.status())
+            .version(response.version())
+            .url(response.url().clone());
+        if let Some(headers) = rebuilt.headers_mut() {
+            *headers = std::mem::take(response.headers_mut());
+        }
+        match rebuilt.body(body.clone()) {
+            Ok(rebuilt) => Ok(Response::from(rebuilt)),
+            // Unreachable (the parts come from a valid response); kept total.
+            Err(_) => Ok(Response::from(http::Response::new(body))),
+        }
     }
 }
 
