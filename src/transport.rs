@@ -3,11 +3,12 @@
 //! Progenitor calls [`ClientHooks::exec`] for each request; the generated
 //! client's inner value is a [`CallContext`] made fresh for each call. The
 //! hook adds the client's headers (credentials marked sensitive), removes the
-//! `api-version` header progenitor adds (Cloudflare does not use it), sets
-//! the timeout, reads the body (bounded), retries per the
-//! [`RetryPolicy`](crate::RetryPolicy), and records status, headers and
-//! attempts in the context for the wrapper that turns the outcome into a
-//! plain `Result`.
+//! `api-version` header progenitor adds (Cloudflare does not use it), sets a
+//! per-request timeout when the call overrides the client's, reads the body
+//! (bounded), retries per the [`RetryPolicy`](crate::RetryPolicy), and
+//! records the status, `cf-ray` and attempts in the context for the wrapper
+//! that turns the outcome into a plain `Result` (response headers are copied
+//! only for [`with_metadata`](crate::with_metadata)).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -208,19 +209,17 @@ impl CallContext {
             self.fail_too_large(limit);
         }
         let body = first.unwrap_or_else(|| Bytes::from(rest));
-        // Carrying the URL over spares reqwest parsing a placeholder one.
+        // The URL can only be attached through the builder; carrying it over
+        // spares reqwest parsing a placeholder. Status, version and headers
+        // are set outside the (infallible here) builder so no path drops them.
         let mut rebuilt = http::Response::builder()
-            .status(response.status())
-            .version(response.version())
-            .url(response.url().clone());
-        if let Some(headers) = rebuilt.headers_mut() {
-            *headers = std::mem::take(response.headers_mut());
-        }
-        match rebuilt.body(body.clone()) {
-            Ok(rebuilt) => Ok(Response::from(rebuilt)),
-            // Unreachable (the parts come from a valid response); kept total.
-            Err(_) => Ok(Response::from(http::Response::new(body))),
-        }
+            .url(response.url().clone())
+            .body(body.clone())
+            .unwrap_or_else(|_| http::Response::new(body));
+        *rebuilt.status_mut() = response.status();
+        *rebuilt.version_mut() = response.version();
+        *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(Response::from(rebuilt))
     }
 }
 
