@@ -1,175 +1,201 @@
-//! Generates the API types and client methods from `openapi/spectrum.json`.
+//! Generates the crate's API from `openapi/spectrum.json`, into `$OUT_DIR`:
 //!
-//! * `$OUT_DIR/codegen.rs`: progenitor's output (types, builders, client).
-//! * `$OUT_DIR/open_enums.rs`: one `open_enum!` per string enum marked
-//!   `x-open-enum` in the document; typify is told to use these instead of
-//!   closed enums (see `open_enum.rs` for why).
+//! * `types.rs`: every schema of the document as a Rust type, by typify
+//!   (progenitor's type generator), with serde and schemars derives;
+//! * `enums.rs`: every string enum, with its `KNOWN` values (`build/enums.rs`);
+//! * `operations.rs`: every operation as a `Client` method, its query struct
+//!   and the `OPERATIONS` table (`build/operations.rs`);
+//! * `shapes.rs`: plain words for `oneOf` schemas, for decode errors;
+//! * `checks.rs`: the document's limits on request bodies, checked before
+//!   sending (`build/checks.rs`);
+//! * `conversions.rs`: the `From` impls the document asks for with
+//!   `x-rust-from` (`build/conversions.rs`);
+//! * `apps.rs`: the identity, comparison and replacement rules of apps as
+//!   code (`build/apps.rs`);
+//! * with feature `mock`, `httpmock.rs`: progenitor's typed httpmock helpers
+//!   plus the matchers and responders of `build/mock.rs`.
 //!
 //! Generated code is never edited by hand: change the document or the
-//! settings below.
+//! settings here.
+//!
+//! # Why progenitor does not generate the client methods
+//!
+//! A progenitor method builds the request, sends it and decodes the body in
+//! one function; its hooks can change the request and observe the outcome,
+//! but not how the body is read or what the error carries. This crate must
+//! read bodies with a bound counted after decompression, retry, decode the
+//! envelope once, and give errors their status, headers, `cf-ray`, attempts
+//! and the server's retry delay. On progenitor's send path that meant
+//! stripping the `api-version` header it adds to every request (progenitor
+//! PR #1120, for issue #564, with no setting to turn it off), reading and
+//! rebuilding each response, and passing status and attempts back through a
+//! mutex beside the generated error. So the methods are emitted here from the
+//! same document and share one call path (`src/client/transport.rs`); typify
+//! still generates every type, and progenitor the httpmock kit.
 
-use std::{env, fmt::Write as _, fs, path::Path};
+#[path = "build/apps.rs"]
+mod apps;
+#[path = "build/checks.rs"]
+mod checks;
+#[path = "build/conversions.rs"]
+mod conversions;
+#[path = "build/document.rs"]
+mod document;
+#[path = "build/enums.rs"]
+mod enums;
+#[cfg(feature = "mock")]
+#[path = "build/mock.rs"]
+mod mock;
+#[path = "build/operations.rs"]
+mod operations;
+#[path = "build/shapes.rs"]
+mod shapes;
 
-use heck::ToUpperCamelCase;
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
 use serde_json::Value;
 
-const SPEC: &str = "openapi/spectrum.json";
+/// The document; `CLOUDFLARE_SPECTRUM_SPEC` points the build at another copy
+/// (the drill test in `xtask/tests/drill.rs` builds a changed one).
+fn spec_path() -> PathBuf {
+    println!("cargo:rerun-if-env-changed=CLOUDFLARE_SPECTRUM_SPEC");
+    env::var_os("CLOUDFLARE_SPECTRUM_SPEC").map_or_else(|| PathBuf::from("openapi/spectrum.json"), PathBuf::from)
+}
 
 fn main() {
-    println!("cargo:rerun-if-changed={SPEC}");
-    println!("cargo:rerun-if-changed=build.rs");
-    let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("reading {SPEC}: {e}"));
-    let raw: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC}: {e}"));
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{SPEC} is not OpenAPI 3.0: {e}"));
+    let spec = spec_path();
+    println!("cargo:rerun-if-changed={}", spec.display());
+    println!("cargo:rerun-if-changed=build");
+    let text = fs::read_to_string(&spec).unwrap_or_else(|e| panic!("reading {}: {e}", spec.display()));
+    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", spec.display()));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    let open_enums = open_enums(&raw);
-    let mut settings = progenitor::GenerationSettings::default();
-    settings
-        // Positional methods: the handwritten wrappers are the public API,
-        // and the builder style would also give every type a typify builder
-        // that cannot be completed without naming the `extra` map.
-        .with_interface(progenitor::InterfaceStyle::Positional)
-        // The handwritten layer (src/transport.rs) must supply the hooks
-        // that add credentials, retries and timeouts: fail to build if not.
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type("crate::transport::CallContext".parse().expect("a type path"))
-        // Tests and users compare values; users derive schemas of configs.
-        .with_derive("PartialEq")
-        .with_derive("schemars::JsonSchema")
-        // Deterministic key order for maps (analytics totals).
-        .with_map_type("::std::collections::BTreeMap");
-    // Identifiers are checked by hand (src/identifier.rs): the same rule as
-    // the pattern, without a regular expression on every conversion.
-    settings.with_replacement(
-        "Identifier",
-        "crate::types::Identifier",
-        [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
-    );
-    for (name, _) in &open_enums {
-        settings.with_replacement(
-            name,
-            format!("crate::types::{name}"),
-            [
-                progenitor::TypeImpl::Display,
-                progenitor::TypeImpl::FromStr,
-                progenitor::TypeImpl::FromStringIrrefutable,
-            ]
-            .into_iter(),
-        );
-    }
-
-    // typify gives no `Default` to a struct holding the flattened `extra`
-    // map, so objects with no required field get a derived one, letting
-    // users write `EdgeIps { ips: …, ..Default::default() }`.
-    for name in all_optional_objects(&raw) {
-        settings.with_patch(&name, progenitor::TypePatch::default().with_derive("Default"));
-    }
-
-    let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&spec)
-        .unwrap_or_else(|e| panic!("generating the client from {SPEC}: {e}"));
-    let file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).to_path_buf();
-    fs::write(out.join("codegen.rs"), prettyplease::unparse(&file)).expect("writing codegen.rs");
-
-    let mut enums = String::new();
-    for (name, schema) in &open_enums {
-        write_open_enum(&mut enums, name, schema);
-    }
-    fs::write(out.join("open_enums.rs"), enums).expect("writing open_enums.rs");
-
-    // ---- mock feature (owned by src/mock.rs): begin ----
-    // `$OUT_DIR/httpmock.rs`: progenitor's typed httpmock helpers, included
-    // by `src/mock.rs`. `crate::mock::scope` supplies the names the
-    // generated code expects (`types`, and a `regex` shim so no direct
-    // dependency on the regex crate is needed).
-    if env::var_os("CARGO_FEATURE_MOCK").is_some() {
-        let tokens = generator
-            .httpmock(&mock_spec(&raw), "crate::mock::scope")
-            .unwrap_or_else(|e| panic!("generating httpmock helpers from {SPEC}: {e}"));
-        let file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
-        fs::write(out.join("httpmock.rs"), prettyplease::unparse(&file)).expect("writing httpmock.rs");
-    }
-    // ---- mock feature: end ----
+    let string_enums = enums::string_enums(&doc);
+    let ops = document::operations(&doc);
+    write(&out, "types.rs", &types(&doc, &string_enums));
+    write(&out, "enums.rs", &enums::emit(&string_enums));
+    write(&out, "operations.rs", &operations::emit(&ops));
+    write(&out, "shapes.rs", &shapes::emit(&doc));
+    write(&out, "checks.rs", &checks::emit(&doc, &ops));
+    write(&out, "apps.rs", &apps::emit(&doc));
+    write(&out, "conversions.rs", &conversions::emit(&doc));
+    #[cfg(feature = "mock")]
+    write(&out, "httpmock.rs", &httpmock(&doc, &string_enums, &ops));
 }
 
-/// The schemas marked `x-open-enum: true`, in document order.
-fn open_enums(spec: &Value) -> Vec<(String, Value)> {
-    let schemas = spec["components"]["schemas"].as_object().expect("components.schemas");
-    schemas
-        .iter()
-        .filter(|(_, s)| s["x-open-enum"] == Value::Bool(true))
-        .map(|(name, s)| (name.clone(), s.clone()))
-        .collect()
+/// Formats `code` (a syntax error here is a generator bug) and writes it.
+fn write(out: &Path, name: &str, code: &str) {
+    let file = syn::parse_file(code).unwrap_or_else(|e| panic!("build.rs emitted invalid Rust in {name}: {e}\n{code}"));
+    fs::write(out.join(name), prettyplease::unparse(&file)).unwrap_or_else(|e| panic!("writing {name}: {e}"));
 }
 
-/// Object schemas with properties and no `required` list.
-fn all_optional_objects(spec: &Value) -> Vec<String> {
-    let schemas = spec["components"]["schemas"].as_object().expect("components.schemas");
-    schemas
-        .iter()
+/// The replacements both generators share: the hand-checked `Identifier`
+/// (`src/core/identifier.rs`) and the string enums of `enums.rs`.
+fn replacements(string_enums: &[enums::StringEnum]) -> Vec<(String, String, Vec<typify::TypeSpaceImpl>)> {
+    use typify::TypeSpaceImpl::{Display, FromStr, FromStringIrrefutable};
+    let mut out = vec![("Identifier".to_owned(), "crate::types::Identifier".to_owned(), vec![Display, FromStr])];
+    for e in string_enums {
+        let mut impls = vec![Display, FromStr];
+        if e.open {
+            impls.push(FromStringIrrefutable);
+        }
+        out.push((e.name.clone(), format!("crate::types::{}", e.name), impls));
+    }
+    out
+}
+
+/// Object schemas with properties and no `required` list: typify gives no
+/// `Default` to a struct holding the flattened `extra` map, and these get a
+/// derived one, so users can write `EdgeIps { ips, ..Default::default() }`.
+fn all_optional_objects(doc: &Value) -> Vec<String> {
+    document::object(&doc["components"]["schemas"], "components.schemas")
         .filter(|(_, s)| s["type"] == "object" && s["properties"].is_object() && s.get("required").is_none())
         .map(|(name, _)| name.clone())
         .collect()
 }
 
-/// Emits `open_enum! { Name { Variant = "value", ... } }` with the schema's
-/// description; variant names come from `x-enum-varnames` when present.
-fn write_open_enum(out: &mut String, name: &str, schema: &Value) {
-    let values: Vec<&str> = schema["enum"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{name}: x-open-enum needs an enum"))
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .unwrap_or_else(|| panic!("{name}: enum values must be strings"))
-        })
-        .collect();
-    let names: Vec<String> = match schema["x-enum-varnames"].as_array() {
-        Some(names) => names.iter().map(|n| n.as_str().expect("string").to_owned()).collect(),
-        None => values.iter().map(|v| v.to_upper_camel_case()).collect(),
-    };
-    assert_eq!(names.len(), values.len(), "{name}: x-enum-varnames must match enum");
-    let doc = schema["description"].as_str().unwrap_or(name);
-    let _ = writeln!(out, "open_enum! {{\n    #[doc = {doc:?}]\n    {name} {{");
-    for (variant, value) in names.iter().zip(&values) {
-        assert!(
-            !variant.is_empty(),
-            "{name}: value {value:?} needs an x-enum-varnames entry"
-        );
-        let _ = writeln!(out, "        {variant} = {value:?},");
+fn types(doc: &Value, string_enums: &[enums::StringEnum]) -> String {
+    let mut settings = typify::TypeSpaceSettings::default();
+    settings
+        .with_type_mod("types")
+        .with_struct_builder(false)
+        // Tests and users compare values; users derive schemas of configs.
+        .with_derive("PartialEq".to_owned())
+        .with_derive("schemars::JsonSchema".to_owned())
+        // Deterministic key order for maps (analytics totals).
+        .with_map_type("::std::collections::BTreeMap");
+    for (name, path, impls) in replacements(string_enums) {
+        settings.with_replacement(name, path, impls.into_iter());
     }
-    let _ = writeln!(out, "    }}\n}}");
+    for name in all_optional_objects(doc) {
+        settings.with_patch(name, typify::TypeSpacePatch::default().with_derive("Default"));
+    }
+    let mut space = typify::TypeSpace::new(&settings);
+    let schemas = document::object(&doc["components"]["schemas"], "components.schemas").map(|(name, schema)| {
+        let schema: schemars::schema::Schema =
+            serde_json::from_value(schema.clone()).unwrap_or_else(|e| panic!("schema {name}: {e}"));
+        (name.clone(), schema)
+    });
+    space.add_ref_types(schemas).unwrap_or_else(|e| panic!("generating types: {e}"));
+    format!("{}\n{}", space.to_stream(), constructors(doc, &space))
 }
 
-// ---- mock feature (owned by src/mock.rs): begin ----
-/// The document given to progenitor's httpmock generator: the same, minus
-/// the query parameters its matchers get wrong, which `src/mock.rs` matches by
-/// hand. Progenitor 0.15.1 matches a query parameter with
-/// `query_param(name, value.to_string())`, which does not compile for arrays
-/// (`Vec<T>` has no `Display`; ours are repeated keys) and, for date-times,
-/// expects chrono's `Display` (`2024-01-01 00:00:00 UTC`) where the client
-/// sends RFC 3339 (`2024-01-01T00:00:00Z`), so it never matches.
-fn mock_spec(raw: &Value) -> openapiv3::OpenAPI {
-    let mut raw = raw.clone();
-    let shared = raw["components"]["parameters"].clone();
-    let hand_matched = |parameter: &Value| {
-        let parameter = match parameter["$ref"].as_str() {
-            Some(path) => &shared[path.trim_start_matches("#/components/parameters/")],
-            None => parameter,
+/// `T::new(required…)` for every object with required fields: typify gives
+/// such a struct no `Default`, so this is how a value is made, the other
+/// fields set with struct update syntax (`T { ips, ..T::new(…) }`).
+fn constructors(doc: &Value, space: &typify::TypeSpace) -> String {
+    let mut out = String::new();
+    for ty in space.iter_types() {
+        let typify::TypeDetails::Struct(details) = ty.details() else {
+            continue;
         };
-        parameter["in"] == "query"
-            && (parameter["schema"]["type"] == "array" || parameter["schema"]["format"] == "date-time")
-    };
-    for item in raw["paths"].as_object_mut().expect("paths").values_mut() {
-        for operation in item.as_object_mut().expect("a path item").values_mut() {
-            if let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) {
-                parameters.retain(|p| !hand_matched(p));
+        let name = ty.name();
+        let required: Vec<String> = doc["components"]["schemas"][&name]["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(document::rust_name)
+            .collect();
+        if required.is_empty() {
+            continue;
+        }
+        let mut arguments = Vec::new();
+        let mut fields = Vec::new();
+        for property in details.properties_info() {
+            let field = property.name.to_owned();
+            if required.contains(&field) {
+                let ty = space.get_type(&property.type_id).map(|t| t.ident().to_string()).unwrap_or_default();
+                // typify names a sibling type `types::X`; here is `crate::types`.
+                let ty = format!(" {ty}")
+                    .replace(" types ::", " crate :: types ::")
+                    .replace("crate :: crate ::", "crate ::");
+                arguments.push(format!("{field}: impl ::std::convert::Into<{ty}>"));
+                fields.push(format!("{field}: {field}.into()"));
+            } else {
+                fields.push(format!("{field}: ::std::default::Default::default()"));
             }
         }
+        out.push_str(&format!(
+            "impl {name} {{\n    /// A value with only the required fields; set the others with struct update syntax.\n    pub fn new({}) -> Self {{\n        Self {{ {} }}\n    }}\n}}\n",
+            arguments.join(", "),
+            fields.join(", ")
+        ));
     }
-    serde_json::from_value(raw).unwrap_or_else(|e| panic!("{SPEC} without hand-matched parameters: {e}"))
+    out
 }
-// ---- mock feature: end ----
+
+#[cfg(feature = "mock")]
+fn httpmock(doc: &Value, string_enums: &[enums::StringEnum], ops: &[document::Operation]) -> String {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings.with_interface(progenitor::InterfaceStyle::Positional);
+    for (name, path, impls) in replacements(string_enums) {
+        settings.with_replacement(name, path, impls.into_iter());
+    }
+    let mut generator = progenitor::Generator::new(&settings);
+    let tokens = generator
+        .httpmock(&mock::httpmock_spec(doc), "crate::kits::mock::scope")
+        .unwrap_or_else(|e| panic!("generating httpmock helpers: {e}"));
+    format!("{tokens}\n{}", mock::emit(ops))
+}

@@ -1,8 +1,9 @@
 //! Aligning the published schema with the curated document.
 //!
-//! Both documents are walked together from each manifest operation: its
-//! parameters, request body and success response, then property by
-//! property, into array items, map values and union members. Every curated
+//! Both documents are walked together from each curated operation and the
+//! published operation of the same method and path: its parameters,
+//! request body and success responses, then property by property, into
+//! array items, map values and union members. Every curated
 //! node reached this way (a "slot") collects the published nodes found at the
 //! same place, so a curated schema such as `SpectrumApp` is matched with the
 //! published schemas it stands for wherever they are named. Differences at
@@ -13,6 +14,7 @@ mod operation;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::apply::Edit;
@@ -20,9 +22,9 @@ use crate::convert::Converter;
 use crate::json::{escape, ref_of, schema_name};
 use crate::manifest::Manifest;
 use crate::normalize::{has_shape, merge_union, resolve, union_members};
+use crate::ops::{NewOperation, Operation, by_key, curated_spelling, nearest};
 use crate::overlay::Overlay;
 use crate::report::{Drift, Sign};
-use operation::operations;
 
 /// A curated node and the published nodes matched with it.
 #[derive(Debug)]
@@ -58,7 +60,7 @@ pub struct Aligner<'a> {
     pub overlay: &'a Overlay,
     /// The slots, in the order they were reached.
     pub slots: Vec<Slot>,
-    /// Operation-level differences, in manifest order.
+    /// Operation-level differences, in curated document order.
     pub drift: Vec<Drift>,
     index: HashMap<String, usize>,
     /// Where each (curated pointer, published node) pair was recorded.
@@ -71,7 +73,8 @@ pub struct Aligner<'a> {
 enum Pending {
     /// A new parameter of the operation at `op_ptr`.
     Parameter { op_ptr: String, raw: Value },
-    /// A manifest operation to cut in.
+    /// An operation of `--add` (by index) to cut in from the published
+    /// `path` and `method`.
     Operation { entry: usize, path: String, method: String },
 }
 
@@ -90,112 +93,108 @@ impl<'a> Aligner<'a> {
         }
     }
 
-    /// Walks every manifest operation, then lists the published operations
-    /// in the manifest's scope that it lacks.
-    pub fn align(&mut self, manifest: &Manifest) {
-        let curated_ops = operations(self.curated);
-        let published_ops = operations(self.published);
-        for (index, entry) in manifest.operations.iter().enumerate() {
-            let key = entry.key();
-            let id = entry.operation_id.as_str();
-            let curated = curated_ops.get(&key);
-            let published = published_ops.get(&key);
-            match (curated, published) {
-                (Some(c), Some(p)) => {
-                    if c.op_id != id {
-                        self.drift.push(Drift::new(
-                            Sign::Attention,
-                            id,
-                            "operation",
-                            format!("the curated operation {key} is named {}", c.op_id),
-                        ));
-                    }
-                    self.operation(id, c, p);
-                }
-                (Some(_), None) => self.drift.push(Drift::new(
+    /// Walks every operation of the curated document together with the
+    /// published operation of the same method and path, then the
+    /// operations `add` asks to cut in, then lists the published operations
+    /// in the manifest's scope that the curated document lacks.
+    pub fn align(&mut self, manifest: &Manifest, add: &[NewOperation]) {
+        let curated_ops = by_key(self.curated);
+        let published_ops = by_key(self.published);
+        for c in curated_ops.values() {
+            match published_ops.get(&c.key) {
+                Some(p) => self.operation(&c.id, c, p),
+                None => self.drift.push(Drift::new(
                     Sign::Removed,
-                    id,
+                    c.id.clone(),
                     "operation",
-                    format!("{key} is not in the published schema"),
-                )),
-                (None, Some(p)) => {
-                    self.pending.push((
-                        self.drift.len(),
-                        Pending::Operation {
-                            entry: index,
-                            path: p.path.clone(),
-                            method: p.method.clone(),
-                        },
-                    ));
-                    self.drift.push(Drift::new(
-                        Sign::Added,
-                        id,
-                        "operation",
-                        format!(
-                            "{key} is in the manifest but not yet in the curated document; --write cuts it in from {}",
-                            p.op_id
-                        ),
-                    ));
-                }
-                (None, None) => self.drift.push(Drift::new(
-                    Sign::Attention,
-                    id,
-                    "operation",
-                    format!("{key} is neither in the curated document nor in the published schema"),
+                    format!("{} is not in the published schema", c.key),
                 )),
             }
         }
-        self.finish(manifest);
-        let listed: HashSet<String> = manifest.operations.iter().map(|o| o.key()).collect();
+        for (index, new) in add.iter().enumerate() {
+            self.add(index, new, &curated_ops, &published_ops);
+        }
+        self.finish(add, &curated_ops);
+        let added: HashSet<String> = add.iter().map(NewOperation::key).collect();
         for (key, op) in &published_ops {
             let normalised = key.split_once(' ').map_or("", |(_, p)| p);
-            if !listed.contains(key) && manifest.in_scope(normalised) {
-                self.drift.push(Drift::new(
-                    Sign::Added,
-                    format!("{} {}", op.method.to_uppercase(), op.path),
-                    "operation",
-                    format!(
-                        "new published operation {} in scope; to cover it, add it to openapi/manifest.json with an operationId",
-                        op.op_id
-                    ),
-                ));
+            if curated_ops.contains_key(key) || added.contains(key) || !manifest.in_scope(normalised) {
+                continue;
             }
+            let method = op.method.to_uppercase();
+            let path = curated_spelling(curated_ops.values(), &op.path);
+            self.drift.push(Drift::new(
+                Sign::Added,
+                format!("{method} {}", op.path),
+                "operation",
+                format!(
+                    "new published operation {} in scope; to cover it, refresh with --write --add '<operation_id>={method} {path}'",
+                    op.id
+                ),
+            ));
         }
-        for (key, op) in &curated_ops {
-            if !listed.contains(key) {
-                self.drift.push(Drift::new(
-                    Sign::Attention,
-                    op.op_id.clone(),
-                    "operation",
-                    format!("{key} is in the curated document but not in openapi/manifest.json"),
-                ));
-            }
+    }
+
+    /// Records the operation `add[index]` to cut in, or why it cannot be.
+    fn add(
+        &mut self,
+        index: usize,
+        new: &NewOperation,
+        curated_ops: &IndexMap<String, Operation>,
+        published_ops: &IndexMap<String, Operation>,
+    ) {
+        let key = new.key();
+        let id = new.id.as_str();
+        let attention =
+            |message: String| Drift::new(Sign::Attention, id, "operation", format!("--add {id}: {message}"));
+        if let Some(c) = curated_ops.get(&key) {
+            self.drift.push(attention(format!("{key} is already in the curated document, as {}", c.id)));
+        } else if let Some(c) = curated_ops.values().find(|c| c.id == id) {
+            self.drift.push(attention(format!(
+                "the curated operation {} is already named {id}; choose another operationId",
+                c.key
+            )));
+        } else if let Some(p) = published_ops.get(&key) {
+            self.pending.push((
+                self.drift.len(),
+                Pending::Operation { entry: index, path: p.path.clone(), method: p.method.clone() },
+            ));
+            self.drift.push(Drift::new(
+                Sign::Added,
+                id,
+                "operation",
+                format!("{key} is cut in from {} by --write", p.id),
+            ));
+        } else {
+            self.drift.push(attention(format!("{key} is not in the published schema")));
         }
     }
 
     /// Copies the published parameters and operations that `--write` adds,
     /// once every operation has been aligned, so that published schemas
     /// matched anywhere become `$ref`s to their curated counterparts.
-    fn finish(&mut self, manifest: &Manifest) {
+    fn finish(&mut self, add: &[NewOperation], curated_ops: &IndexMap<String, Operation>) {
         let known = self.known_refs();
-        let converter = Converter {
-            published: self.published,
-            known: &known,
-            overlay: self.overlay,
-        };
+        let converter = Converter { published: self.published, known: &known, overlay: self.overlay };
         for (index, pending) in std::mem::take(&mut self.pending) {
             let edit = match pending {
-                Pending::Parameter { op_ptr, raw } => Edit::AddParameter {
-                    ptr: op_ptr,
-                    parameter: converter.parameter(&raw),
-                },
+                Pending::Parameter { op_ptr, raw } => {
+                    Edit::AddParameter { ptr: op_ptr, parameter: converter.parameter(&raw) }
+                }
                 Pending::Operation { entry, path, method } => {
-                    let entry = &manifest.operations[entry];
+                    let new = &add[entry];
+                    let tags = match &new.tag {
+                        Some(tag) => vec![tag.clone()],
+                        None => {
+                            nearest(curated_ops.values(), &new.path).map(|(op, _)| op.tags.clone()).unwrap_or_default()
+                        }
+                    };
                     let item = &self.published["paths"][&path];
-                    let (operation, path_parameters) = converter.operation(self.curated, entry, item, &item[&method]);
+                    let (operation, path_parameters) =
+                        converter.operation(self.curated, new, &tags, item, &item[&method]);
                     Edit::AddOperation {
-                        path: entry.path.clone(),
-                        method: entry.method.to_lowercase(),
+                        path: new.path.clone(),
+                        method: new.method.clone(),
                         operation,
                         path_parameters,
                     }
@@ -250,17 +249,12 @@ impl<'a> Aligner<'a> {
         let slot = match self.index.get(&ptr) {
             Some(&i) => i,
             None => {
-                self.slots.push(Slot {
-                    label: label.clone(),
-                    ptr: ptr.clone(),
-                    instances: Vec::new(),
-                });
+                self.slots.push(Slot { label: label.clone(), ptr: ptr.clone(), instances: Vec::new() });
                 self.index.insert(ptr.clone(), self.slots.len() - 1);
                 self.slots.len() - 1
             }
         };
-        self.seen
-            .insert((ptr.clone(), fingerprint), (slot, self.slots[slot].instances.len()));
+        self.seen.insert((ptr.clone(), fingerprint), (slot, self.slots[slot].instances.len()));
         self.slots[slot].instances.push(Instance {
             value: value.clone(),
             origins: vec![origin.to_owned()],
@@ -271,10 +265,9 @@ impl<'a> Aligner<'a> {
             return;
         }
         let curated = curated.clone();
-        if let (Some(c_props), Some(p_props)) = (
-            curated.get("properties").and_then(Value::as_object),
-            value.get("properties").and_then(Value::as_object),
-        ) {
+        if let (Some(c_props), Some(p_props)) =
+            (curated.get("properties").and_then(Value::as_object), value.get("properties").and_then(Value::as_object))
+        {
             for (name, p_prop) in p_props {
                 if c_props.contains_key(name) {
                     let child = format!("{ptr}/properties/{}", escape(name));
@@ -287,9 +280,7 @@ impl<'a> Aligner<'a> {
         {
             self.visit(format!("{ptr}/items"), format!("{label}[]"), items, origin);
         }
-        if curated
-            .get("additionalProperties")
-            .is_some_and(|a| a.as_object().is_some_and(|o| !o.is_empty()))
+        if curated.get("additionalProperties").is_some_and(|a| a.as_object().is_some_and(|o| !o.is_empty()))
             && let Some(extra) = value.get("additionalProperties").filter(|a| a.is_object())
         {
             let child = format!("{ptr}/additionalProperties");

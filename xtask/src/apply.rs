@@ -127,12 +127,7 @@ fn apply_one(doc: &mut Value, edit: &Edit) -> Result<(), String> {
         Edit::SetKey { ptr, key, value } => {
             object(doc, ptr)?.insert(key.clone(), value.clone());
         }
-        Edit::AddProperty {
-            ptr,
-            name,
-            schema,
-            required,
-        } => {
+        Edit::AddProperty { ptr, name, schema, required } => {
             let obj = object(doc, ptr)?;
             let props = obj.entry("properties").or_insert_with(|| Value::Object(Map::new()));
             if let Some(props) = props.as_object_mut() {
@@ -187,12 +182,7 @@ fn apply_one(doc: &mut Value, edit: &Edit) -> Result<(), String> {
                 obj.shift_remove("parameters");
             }
         }
-        Edit::AddOperation {
-            path,
-            method,
-            operation,
-            path_parameters,
-        } => {
+        Edit::AddOperation { path, method, operation, path_parameters } => {
             let paths = object(doc, "/paths")?;
             let item = paths.entry(path.clone()).or_insert_with(|| {
                 let mut item = Map::new();
@@ -253,14 +243,8 @@ mod tests {
         let errors = apply(
             &mut doc,
             &[
-                Edit::AddEnumValue {
-                    ptr: "/s".into(),
-                    value: json!("TXT"),
-                },
-                Edit::RemoveEnumValue {
-                    ptr: "/s".into(),
-                    value: json!(""),
-                },
+                Edit::AddEnumValue { ptr: "/s".into(), value: json!("TXT") },
+                Edit::RemoveEnumValue { ptr: "/s".into(), value: json!("") },
             ],
         );
         assert!(errors.is_empty());
@@ -274,16 +258,8 @@ mod tests {
         apply(
             &mut doc,
             &[
-                Edit::RemoveProperty {
-                    ptr: "/o".into(),
-                    name: "a".into(),
-                },
-                Edit::AddProperty {
-                    ptr: "/o".into(),
-                    name: "d".into(),
-                    schema: json!({}),
-                    required: true,
-                },
+                Edit::RemoveProperty { ptr: "/o".into(), name: "a".into() },
+                Edit::AddProperty { ptr: "/o".into(), name: "d".into(), schema: json!({}), required: true },
             ],
         );
         let keys: Vec<_> = doc["o"]["properties"].as_object().unwrap().keys().collect();

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::json::ref_of;
-use crate::manifest::{ManifestOperation, path_params};
 use crate::normalize::resolve;
+use crate::ops::{NewOperation, path_params};
 use crate::overlay::Overlay;
 
 /// Keys first in this order in a copied schema; the rest keep their order.
@@ -82,12 +82,7 @@ impl Converter<'_> {
                 "items" | "not" => self.schema_depth(value, depth + 1),
                 "additionalProperties" if value.is_object() => self.schema_depth(value, depth + 1),
                 "oneOf" | "anyOf" => Value::Array(
-                    value
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|m| self.schema_depth(m, depth + 1))
-                        .collect(),
+                    value.as_array().into_iter().flatten().map(|m| self.schema_depth(m, depth + 1)).collect(),
                 ),
                 _ => value.clone(),
             };
@@ -122,19 +117,21 @@ impl Converter<'_> {
         Value::Object(out)
     }
 
-    /// A curated operation cut in from a published one, and the path-level
-    /// parameters its path needs if the path is new to the curated document.
+    /// A curated operation cut in from a published one, named and tagged
+    /// as `entry` and `tags` say, and the path-level parameters its path
+    /// needs if the path is new to the curated document.
     pub fn operation(
         &self,
         curated: &Value,
-        entry: &ManifestOperation,
+        entry: &NewOperation,
+        tags: &[String],
         published_item: &Value,
         published_op: &Value,
     ) -> (Value, Vec<Value>) {
         let mut op = Map::new();
-        op.insert("operationId".into(), entry.operation_id.clone().into());
-        if let Some(tag) = &entry.tag {
-            op.insert("tags".into(), vec![Value::from(tag.clone())].into());
+        op.insert("operationId".into(), entry.id.clone().into());
+        if !tags.is_empty() {
+            op.insert("tags".into(), tags.to_vec().into());
         }
         for key in ["summary", "description"] {
             if let Some(v) = published_op.get(key) {
@@ -160,25 +157,14 @@ impl Converter<'_> {
         }
         let mut ok = Map::new();
         let success = success_response(published_op).map(|(_, r)| resolve(self.published, r).0);
-        let description = success
-            .as_ref()
-            .and_then(|r| r.get("description").cloned())
-            .unwrap_or_else(|| "Success.".into());
+        let description =
+            success.as_ref().and_then(|r| r.get("description").cloned()).unwrap_or_else(|| "Success.".into());
         ok.insert("description".into(), description);
-        if let Some(schema) = success
-            .as_ref()
-            .and_then(|r| r.pointer("/content/application~1json/schema"))
-        {
-            ok.insert(
-                "content".into(),
-                serde_json::json!({"application/json": {"schema": self.schema(schema)}}),
-            );
+        if let Some(schema) = success.as_ref().and_then(|r| r.pointer("/content/application~1json/schema")) {
+            ok.insert("content".into(), serde_json::json!({"application/json": {"schema": self.schema(schema)}}));
         }
         let failure = serde_json::json!({"$ref": "#/components/responses/Failure"});
-        op.insert(
-            "responses".into(),
-            serde_json::json!({"200": ok, "4XX": failure, "5XX": failure}),
-        );
+        op.insert("responses".into(), serde_json::json!({"200": ok, "4XX": failure, "5XX": failure}));
         let published_path_params: Vec<Value> = published_params(published_item, published_op)
             .map(|p| resolve(self.published, p).0)
             .filter(|p| p["in"] == "path")
@@ -195,12 +181,7 @@ impl Converter<'_> {
                     .new_schemas
                     .path_parameter_schema
                     .clone()
-                    .or_else(|| {
-                        published_path_params
-                            .get(i)
-                            .and_then(|p| p.get("schema"))
-                            .map(|s| self.schema(s))
-                    })
+                    .or_else(|| published_path_params.get(i).and_then(|p| p.get("schema")).map(|s| self.schema(s)))
                     .unwrap_or_else(|| serde_json::json!({"type": "string"}));
                 serde_json::json!({"name": name, "in": "path", "required": true, "schema": schema})
             })
@@ -221,10 +202,7 @@ pub fn success_response(op: &Value) -> Option<(&str, &Value)> {
     if let Some(r) = responses.get("200") {
         return Some(("200", r));
     }
-    responses
-        .iter()
-        .find(|(code, _)| code.starts_with('2'))
-        .map(|(code, r)| (code.as_str(), r))
+    responses.iter().find(|(code, _)| code.starts_with('2')).map(|(code, r)| (code.as_str(), r))
 }
 
 /// Puts a schema's keys in the curated document's usual order.

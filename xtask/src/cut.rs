@@ -1,7 +1,8 @@
 //! Cutting the covered operations out of the published schema.
 //!
-//! The cut keeps the published operations that the manifest lists or that
-//! lie in its scope, and every component they reference, transitively, in
+//! The cut keeps the published operations that the curated document has
+//! (matched by method and path), those `--add` asks for, and those in the
+//! manifest's scope, with every component they reference, transitively, in
 //! the published document's order. It is what `refresh` compares, and
 //! `refresh --cut PATH` saves it for reading.
 
@@ -10,18 +11,42 @@ use std::collections::{BTreeSet, VecDeque};
 use serde_json::{Map, Value};
 
 use crate::json::ref_of;
-use crate::manifest::{METHODS, Manifest, normalise_path, op_key};
+use crate::manifest::Manifest;
+use crate::ops::{METHODS, NewOperation, normalise_path, op_key};
 
-/// The part of `published` that concerns the manifest's operations.
-pub fn cut(published: &Value, manifest: &Manifest) -> Value {
-    let listed: BTreeSet<String> = manifest.operations.iter().map(|o| o.key()).collect();
+/// Which published operations concern this crate.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Matching keys of the curated operations and of those to add.
+    keys: BTreeSet<String>,
+    /// The manifest's scope.
+    scope: Vec<String>,
+}
+
+impl Coverage {
+    /// The operations of `curated` and `add`, and the scope of `manifest`.
+    pub fn new(curated: &Value, manifest: &Manifest, add: &[NewOperation]) -> Self {
+        let mut keys: BTreeSet<String> = crate::ops::operations(curated).into_iter().map(|o| o.key).collect();
+        keys.extend(add.iter().map(NewOperation::key));
+        Coverage { keys, scope: manifest.scope.clone() }
+    }
+
+    /// Whether the operation `method path` of the published schema concerns
+    /// this crate.
+    pub fn covers(&self, method: &str, path: &str) -> bool {
+        let normalised = normalise_path(path);
+        self.scope.iter().any(|p| normalised.starts_with(p)) || self.keys.contains(&op_key(method, path))
+    }
+}
+
+/// The part of `published` that concerns the operations of `coverage`.
+pub fn cut(published: &Value, coverage: &Coverage) -> Value {
     let mut paths = Map::new();
     for (path, item) in published["paths"].as_object().into_iter().flatten() {
-        let in_scope = manifest.in_scope(&normalise_path(path));
         let mut kept = Map::new();
         for (key, value) in item.as_object().into_iter().flatten() {
             let is_method = METHODS.contains(&key.as_str());
-            if !is_method || in_scope || listed.contains(&op_key(key, path)) {
+            if !is_method || coverage.covers(key, path) {
                 kept.insert(key.clone(), value.clone());
             }
         }
@@ -60,11 +85,7 @@ fn referenced_components(published: &Value, root: &Value) -> Value {
     for (kind, entries) in published["components"].as_object().into_iter().flatten() {
         let mut kept = Map::new();
         for (name, value) in entries.as_object().into_iter().flatten() {
-            let reference = format!(
-                "#/components/{}/{}",
-                crate::json::escape(kind),
-                crate::json::escape(name)
-            );
+            let reference = format!("#/components/{}/{}", crate::json::escape(kind), crate::json::escape(name));
             if kind == "securitySchemes" || wanted.contains(&reference) {
                 kept.insert(name.clone(), value.clone());
             }

@@ -39,21 +39,14 @@ pub fn slot(curated_doc: &Value, slot: &Slot, overlay: &Overlay, convert: &Conve
         return out;
     };
     let label = slot.label.as_str();
-    let untyped: Vec<&str> = slot
-        .instances
-        .iter()
-        .filter(|i| i.untyped)
-        .flat_map(|i| i.origins.iter().map(String::as_str))
-        .collect();
+    let untyped: Vec<&str> =
+        slot.instances.iter().filter(|i| i.untyped).flat_map(|i| i.origins.iter().map(String::as_str)).collect();
     if !untyped.is_empty() {
         out.push(Drift::new(
             Sign::Attention,
             label,
             "untyped",
-            format!(
-                "the published schema leaves it untyped ({})",
-                dedup(&untyped).join(", ")
-            ),
+            format!("the published schema leaves it untyped ({})", dedup(&untyped).join(", ")),
         ));
     }
     let typed: Vec<&Instance> = slot.instances.iter().filter(|i| !i.untyped).collect();
@@ -77,12 +70,7 @@ pub fn slot(curated_doc: &Value, slot: &Slot, overlay: &Overlay, convert: &Conve
             return out;
         }
         (Some(_), None) if published.get("properties").is_some() => {
-            out.push(Drift::new(
-                Sign::Attention,
-                label,
-                "shape",
-                "published as one object, curated as a union",
-            ));
+            out.push(Drift::new(Sign::Attention, label, "shape", "published as one object, curated as a union"));
             return out;
         }
         (Some(c), Some(p)) => {
@@ -91,11 +79,7 @@ pub fn slot(curated_doc: &Value, slot: &Slot, overlay: &Overlay, convert: &Conve
                     Sign::Attention,
                     label,
                     "members",
-                    format!(
-                        "the published union has {} members, the curated one {}",
-                        p.len(),
-                        c.len()
-                    ),
+                    format!("the published union has {} members, the curated one {}", p.len(), c.len()),
                 ));
             }
             return out;
@@ -168,11 +152,7 @@ fn merge_instances(instances: &[&Instance], label: &str, out: &mut Vec<Drift>) -
                 },
             }
         }
-        let names = obj
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let names = obj.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
         required = Some(match required {
             None => names,
             Some(acc) => acc.into_iter().filter(|n| names.contains(n)).collect(),
@@ -197,13 +177,11 @@ fn facets(curated: &Value, published: &Value, slot: &Slot, overlay: &Overlay, ou
             Some(c) => format!("{key} is {p} in the published schema, {c} here"),
             None => format!("{key} {p} is published, not curated"),
         };
-        out.push(
-            Drift::new(Sign::Changed, slot.label.clone(), key, message).with_edit(Edit::SetKey {
-                ptr: slot.ptr.clone(),
-                key: key.into(),
-                value: p.clone(),
-            }),
-        );
+        out.push(Drift::new(Sign::Changed, slot.label.clone(), key, message).with_edit(Edit::SetKey {
+            ptr: slot.ptr.clone(),
+            key: key.into(),
+            value: p.clone(),
+        }));
     }
 }
 
@@ -215,36 +193,20 @@ fn enum_values(curated: &Value, published: &Value, slot: &Slot, out: &mut Vec<Dr
     let c_values = curated.get("enum").and_then(Value::as_array).unwrap_or(&empty);
     for v in p_values.iter().filter(|v| !c_values.contains(v)) {
         out.push(
-            Drift::new(Sign::Added, slot.label.clone(), "enum", format!("new enum value {v}")).with_edit(
-                Edit::AddEnumValue {
-                    ptr: slot.ptr.clone(),
-                    value: v.clone(),
-                },
-            ),
+            Drift::new(Sign::Added, slot.label.clone(), "enum", format!("new enum value {v}"))
+                .with_edit(Edit::AddEnumValue { ptr: slot.ptr.clone(), value: v.clone() }),
         );
     }
     for v in c_values.iter().filter(|v| !p_values.contains(v)) {
         out.push(
-            Drift::new(
-                Sign::Removed,
-                slot.label.clone(),
-                "enum",
-                format!("enum value {v} is no longer published"),
-            )
-            .with_edit(Edit::RemoveEnumValue {
-                ptr: slot.ptr.clone(),
-                value: v.clone(),
-            }),
+            Drift::new(Sign::Removed, slot.label.clone(), "enum", format!("enum value {v} is no longer published"))
+                .with_edit(Edit::RemoveEnumValue { ptr: slot.ptr.clone(), value: v.clone() }),
         );
     }
 }
 
 fn properties(curated: &Value, published: &Value, slot: &Slot, convert: &Converter, out: &mut Vec<Drift>) {
-    let Some(p_props) = published
-        .get("properties")
-        .and_then(Value::as_object)
-        .filter(|p| !p.is_empty())
-    else {
+    let Some(p_props) = published.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty()) else {
         return;
     };
     let empty = Map::new();
@@ -255,42 +217,26 @@ fn properties(curated: &Value, published: &Value, slot: &Slot, convert: &Convert
         let at = format!("{}.{name}", slot.label);
         let required = p_required.contains(name);
         if !c_props.contains_key(name) {
-            let message = if required {
-                "new required property"
-            } else {
-                "new property"
-            };
-            out.push(
-                Drift::new(Sign::Added, at, "property", message).with_edit(Edit::AddProperty {
-                    ptr: slot.ptr.clone(),
-                    name: name.clone(),
-                    schema: convert.schema(schema),
-                    required,
-                }),
-            );
+            let message = if required { "new required property" } else { "new property" };
+            out.push(Drift::new(Sign::Added, at, "property", message).with_edit(Edit::AddProperty {
+                ptr: slot.ptr.clone(),
+                name: name.clone(),
+                schema: convert.schema(schema),
+                required,
+            }));
         } else if required != c_required.contains(name) {
             let message = if required { "now required" } else { "no longer required" };
-            out.push(
-                Drift::new(Sign::Changed, at, "required", message).with_edit(Edit::SetRequired {
-                    ptr: slot.ptr.clone(),
-                    name: name.clone(),
-                    required,
-                }),
-            );
+            out.push(Drift::new(Sign::Changed, at, "required", message).with_edit(Edit::SetRequired {
+                ptr: slot.ptr.clone(),
+                name: name.clone(),
+                required,
+            }));
         }
     }
     for name in c_props.keys().filter(|n| !p_props.contains_key(*n)) {
         out.push(
-            Drift::new(
-                Sign::Removed,
-                format!("{}.{name}", slot.label),
-                "property",
-                "property no longer published",
-            )
-            .with_edit(Edit::RemoveProperty {
-                ptr: slot.ptr.clone(),
-                name: name.clone(),
-            }),
+            Drift::new(Sign::Removed, format!("{}.{name}", slot.label), "property", "property no longer published")
+                .with_edit(Edit::RemoveProperty { ptr: slot.ptr.clone(), name: name.clone() }),
         );
     }
 }

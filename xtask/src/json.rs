@@ -60,9 +60,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             let Some(tail) = text.strip_prefix(head) else {
                 return false;
             };
-            (0..=tail.len())
-                .filter(|&i| tail.is_char_boundary(i))
-                .any(|i| glob_match(rest, &tail[i..]))
+            (0..=tail.len()).filter(|&i| tail.is_char_boundary(i)).any(|i| glob_match(rest, &tail[i..]))
         }
     }
 }
@@ -74,11 +72,7 @@ pub fn strings(node: &Value, key: &str) -> Vec<String> {
 
 /// The string items of an array (empty if it is not one).
 pub fn string_list(list: &Value) -> Vec<String> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+    list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
 /// Every `$ref` under `doc` that does not resolve, with where it is (as a

@@ -1,20 +1,29 @@
 //! Maintenance tasks for the `cloudflare-spectrum` crate, run as `cargo xtask`.
 //!
-//! * [`refresh`] cuts the operations listed in `openapi/manifest.json` out of
-//!   Cloudflare's published OpenAPI schema, reports how they drift from the
-//!   curated `openapi/spectrum.json`, and can write the structural changes
-//!   into it while keeping the curation described by `openapi/overlay.json`.
-//! * [`check`] validates the curated document (used by CI).
+//! The curated document `openapi/spectrum.json` is the only list of the
+//! operations the crate covers ([`ops`]); `openapi/manifest.json` holds only
+//! the scope, the API area around them ([`manifest`]).
+//!
+//! * [`refresh`] cuts the document's operations (matched by method and
+//!   path) and those in the scope out of Cloudflare's published OpenAPI
+//!   schema, reports how they drift from the curated document, and can
+//!   write the structural changes into it while keeping the curation
+//!   described by `openapi/overlay.json`.
+//! * [`check`] validates the curated document (used by CI), including that
+//!   every operation has a test named after it in `tests/conformance.rs`
+//!   ([`conformance`]).
 
 pub mod align;
 pub mod apply;
 pub mod check;
+pub mod conformance;
 pub mod convert;
 pub mod cut;
 pub mod diff;
 pub mod json;
 pub mod manifest;
 pub mod normalize;
+pub mod ops;
 pub mod overlay;
 pub mod refresh;
 pub mod report;

@@ -1,8 +1,10 @@
-//! The manifest: which published operations this crate covers.
+//! The manifest, `openapi/manifest.json`: the API area this crate covers.
 //!
-//! Operations are keyed by method and path, with every `{parameter}` name
-//! normalised away, so `/zones/{zone}/spectrum/apps` in the published schema
-//! matches `/zones/{zone_id}/spectrum/apps` in the curated document.
+//! The covered operations are not listed here: they are the curated
+//! document's own (its paths, methods and operationIds, see [`crate::ops`]).
+//! The manifest says only what the document cannot: the `scope`, the
+//! normalised path prefixes (`{}` for parameters) under which
+//! `cargo xtask refresh` reports published operations the document lacks.
 
 use std::path::Path;
 
@@ -11,49 +13,34 @@ use serde::Deserialize;
 use crate::Result;
 
 /// The contents of `openapi/manifest.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Free text for the people who edit the manifest.
     #[serde(default)]
     pub comment: Vec<String>,
     /// Normalised path prefixes (`{}` for parameters) of the API area this
-    /// crate covers; published operations under them that the manifest lacks
-    /// are reported as new.
+    /// crate covers, such as `/zones/{}/spectrum/`.
     #[serde(default)]
     pub scope: Vec<String>,
-    /// The operations this crate covers.
-    pub operations: Vec<ManifestOperation>,
-}
-
-/// One covered operation.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ManifestOperation {
-    /// The curated operationId.
-    #[serde(rename = "operationId")]
-    pub operation_id: String,
-    /// The HTTP method, lower case.
-    pub method: String,
-    /// The curated path, with the curated parameter names.
-    pub path: String,
-    /// The curated tag given to the operation when it is cut in.
-    #[serde(default)]
-    pub tag: Option<String>,
-}
-
-impl ManifestOperation {
-    /// The method-and-path key used to match published operations.
-    pub fn key(&self) -> String {
-        op_key(&self.method, &self.path)
-    }
 }
 
 impl Manifest {
     /// Reads and parses a manifest file.
     pub fn read(path: &Path) -> Result<Self> {
         let value = crate::json::read(path)?;
-        serde_json::from_value(value).map_err(|e| format!("{}: {e}", path.display()))
+        Self::from_value(value).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parses a manifest; a list of `operations` (the old format) is an
+    /// error that says what to do.
+    pub fn from_value(value: serde_json::Value) -> Result<Self> {
+        if value.get("operations").is_some() {
+            return Err("`operations` is no longer read: the covered operations are the curated document's own \
+                 (its paths, methods and operationIds); delete the list and keep `scope`"
+                .to_owned());
+        }
+        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 
     /// Whether a normalised path lies in the manifest's scope.
@@ -62,57 +49,20 @@ impl Manifest {
     }
 }
 
-/// Replaces every `{name}` in a path by `{}`.
-pub fn normalise_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The names of a path's `{parameters}`, in order.
-pub fn path_params(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
-}
-
-/// The matching key of an operation: `METHOD normalised-path`.
-pub fn op_key(method: &str, path: &str) -> String {
-    format!("{} {}", method.to_uppercase(), normalise_path(path))
-}
-
-/// The HTTP methods an OpenAPI path item can hold, in document order.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
-    fn normalises_parameter_names() {
-        assert_eq!(
-            normalise_path("/zones/{zone}/spectrum/apps/{app_id}"),
-            "/zones/{}/spectrum/apps/{}"
-        );
-        assert_eq!(
-            op_key("get", "/zones/{zone_id}/spectrum/apps"),
-            op_key("GET", "/zones/{zone_identifier}/spectrum/apps")
-        );
-        assert_eq!(
-            path_params("/accounts/{account_id}/magic/apps/{account_app_id}"),
-            ["account_id", "account_app_id"]
-        );
+    fn scope_only() {
+        let manifest = Manifest::from_value(json!({"scope": ["/zones/{}/spectrum/"]})).unwrap();
+        assert!(manifest.in_scope("/zones/{}/spectrum/apps"));
+        assert!(!manifest.in_scope("/zones/{}/dns_records"));
+        let old = Manifest::from_value(json!({"scope": [], "operations": []})).unwrap_err();
+        assert!(old.contains("delete the list and keep `scope`"), "{old}");
+        let unknown = Manifest::from_value(json!({"scopes": []})).unwrap_err();
+        assert!(unknown.contains("unknown field `scopes`"), "{unknown}");
     }
 }

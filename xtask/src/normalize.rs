@@ -61,9 +61,8 @@ fn flatten_all_of(doc: &Value, node: &Value, depth: usize) -> Value {
                         continue;
                     };
                     for (name, schema) in value.as_object().into_iter().flatten() {
-                        let keep_old = props
-                            .get(name)
-                            .is_some_and(|old| has_shape(doc, old) && !has_shape(doc, schema));
+                        let keep_old =
+                            props.get(name).is_some_and(|old| has_shape(doc, old) && !has_shape(doc, schema));
                         if !keep_old {
                             props.insert(name.clone(), schema.clone());
                         }
@@ -91,16 +90,10 @@ fn flatten_all_of(doc: &Value, node: &Value, depth: usize) -> Value {
 /// that also has `properties` is an object whose `anyOf` only constrains
 /// which fields must be present, so it is not treated as a union.
 pub fn union_members(node: &Value) -> Option<&Vec<Value>> {
-    if node
-        .get("properties")
-        .is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty()))
-    {
+    if node.get("properties").is_some_and(|p| p.as_object().is_some_and(|p| !p.is_empty())) {
         return None;
     }
-    node.get("oneOf")
-        .or_else(|| node.get("anyOf"))
-        .and_then(Value::as_array)
-        .filter(|members| !members.is_empty())
+    node.get("oneOf").or_else(|| node.get("anyOf")).and_then(Value::as_array).filter(|members| !members.is_empty())
 }
 
 /// Merges the members of a union into one object: every member's
@@ -115,12 +108,7 @@ pub fn merge_union(doc: &Value, node: &Value, members: &[Value]) -> Value {
     let mut required: Option<Vec<String>> = None;
     for member in members {
         let (member, _) = resolve(doc, member);
-        for (name, schema) in member
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (name, schema) in member.get("properties").and_then(Value::as_object).into_iter().flatten() {
             let merged = match props.get(name) {
                 Some(old) => merge_schemas(doc, old, schema),
                 None => schema.clone(),
@@ -201,11 +189,7 @@ fn shape_depth(doc: &Value, node: &Value, depth: usize) -> bool {
     if non_empty("properties") || obj.contains_key("enum") {
         return true;
     }
-    let nested = |key: &str| {
-        obj.get(key)
-            .filter(|v| v.is_object())
-            .is_some_and(|v| shape_depth(doc, v, depth + 1))
-    };
+    let nested = |key: &str| obj.get(key).filter(|v| v.is_object()).is_some_and(|v| shape_depth(doc, v, depth + 1));
     if nested("items") || nested("additionalProperties") {
         return true;
     }
@@ -269,10 +253,7 @@ mod tests {
     fn shapes() {
         let doc = json!({});
         assert!(!has_shape(&doc, &json!({"type": "object"})));
-        assert!(!has_shape(
-            &doc,
-            &json!({"anyOf": [{"type": "object"}, {"type": "string"}]})
-        ));
+        assert!(!has_shape(&doc, &json!({"anyOf": [{"type": "object"}, {"type": "string"}]})));
         assert!(!has_shape(&doc, &json!({"type": "array", "items": {"type": "object"}})));
         assert!(has_shape(&doc, &json!({"type": "string", "enum": ["a"]})));
         assert!(has_shape(&doc, &json!({"items": {"properties": {"a": {}}}})));

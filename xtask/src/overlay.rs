@@ -116,8 +116,6 @@ impl Overlay {
 
     /// Whether a published value is equivalent to a curated one for `what`.
     pub fn equivalent(&self, what: &str, published: &Value, curated: &Value) -> bool {
-        self.equivalent
-            .iter()
-            .any(|e| e.what == what && &e.published == published && &e.curated == curated)
+        self.equivalent.iter().any(|e| e.what == what && &e.published == published && &e.curated == curated)
     }
 }

@@ -1,5 +1,10 @@
 //! `cargo xtask refresh`: compare the published schema with the curated
 //! document and optionally write the structural changes.
+//!
+//! The operations compared are the curated document's own, each matched
+//! with the published operation of the same method and path. Published
+//! operations in the manifest's scope that the document lacks are
+//! reported; `--add` cuts them in with `--write`.
 
 use std::path::PathBuf;
 
@@ -9,28 +14,34 @@ use crate::Result;
 use crate::align::Aligner;
 use crate::apply::apply;
 use crate::convert::Converter;
+use crate::cut::Coverage;
 use crate::manifest::Manifest;
+use crate::ops::NewOperation;
 use crate::overlay::Overlay;
 use crate::report::Report;
 
-/// Compares `published` with `curated` for the operations of `manifest`.
+/// Compares `published` with `curated`, operation by operation; published
+/// operations in the scope of `manifest` that `curated` lacks are reported.
 pub fn compare(curated: &Value, published: &Value, manifest: &Manifest, overlay: &Overlay) -> Report {
+    compare_adding(curated, published, manifest, overlay, &[])
+}
+
+/// [`compare`], and cut the operations of `add` in from `published` (their
+/// edits are applied by [`updated`]).
+pub fn compare_adding(
+    curated: &Value,
+    published: &Value,
+    manifest: &Manifest,
+    overlay: &Overlay,
+    add: &[NewOperation],
+) -> Report {
     let mut aligner = Aligner::new(curated, published, overlay);
-    aligner.align(manifest);
+    aligner.align(manifest, add);
     let known = aligner.known_refs();
-    let converter = Converter {
-        published,
-        known: &known,
-        overlay,
-    };
-    let mut report = Report {
-        drift: std::mem::take(&mut aligner.drift),
-        ..Report::default()
-    };
+    let converter = Converter { published, known: &known, overlay };
+    let mut report = Report { drift: std::mem::take(&mut aligner.drift), ..Report::default() };
     for slot in &aligner.slots {
-        report
-            .drift
-            .extend(crate::diff::slot(curated, slot, overlay, &converter));
+        report.drift.extend(crate::diff::slot(curated, slot, overlay, &converter));
         let named = slot.ptr.strip_prefix("/components/schemas/");
         if let Some(name) = named.filter(|n| !n.contains('/')) {
             let mut sources: Vec<String> = Vec::new();
@@ -67,12 +78,7 @@ pub fn compare(curated: &Value, published: &Value, manifest: &Manifest, overlay:
 /// The curated document with every non-curation difference of `report`
 /// written in, and messages for edits that could not be applied.
 pub fn updated(curated: &Value, report: &Report) -> (Value, Vec<String>) {
-    let edits: Vec<_> = report
-        .drift
-        .iter()
-        .filter(|d| d.kept.is_none())
-        .filter_map(|d| d.edit.clone())
-        .collect();
+    let edits: Vec<_> = report.drift.iter().filter(|d| d.kept.is_none()).filter_map(|d| d.edit.clone()).collect();
     let mut doc = curated.clone();
     let problems = apply(&mut doc, &edits);
     (doc, problems)
@@ -85,8 +91,10 @@ pub struct Options {
     pub from: String,
     /// The curated document.
     pub spec: PathBuf,
-    /// The manifest.
+    /// The manifest (the scope).
     pub manifest: PathBuf,
+    /// Published operations to cut in (written only with `write`).
+    pub add: Vec<NewOperation>,
     /// The overlay.
     pub overlay: PathBuf,
     /// Whether to write the changes.
@@ -113,11 +121,11 @@ pub fn run(options: &Options) -> Result<String> {
             options.from, published["openapi"]
         ));
     }
-    let published = crate::cut::cut(&published, &manifest);
+    let published = crate::cut::cut(&published, &Coverage::new(&curated, &manifest, &options.add));
     if let Some(path) = &options.cut {
         crate::json::write(path, &published)?;
     }
-    let report = compare(&curated, &published, &manifest, &overlay);
+    let report = compare_adding(&curated, &published, &manifest, &overlay, &options.add);
     let mut text = report.render(&options.from, options.verbose);
     if options.write {
         let (doc, problems) = updated(&curated, &report);

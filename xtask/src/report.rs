@@ -51,14 +51,7 @@ pub struct Drift {
 impl Drift {
     /// A difference without an edit.
     pub fn new(sign: Sign, at: impl Into<String>, what: &str, message: impl Into<String>) -> Self {
-        Drift {
-            sign,
-            at: at.into(),
-            what: what.to_owned(),
-            message: message.into(),
-            edit: None,
-            kept: None,
-        }
+        Drift { sign, at: at.into(), what: what.to_owned(), message: message.into(), edit: None, kept: None }
     }
 
     /// The same difference, with the edit that resolves it.
@@ -88,11 +81,7 @@ pub struct Report {
 impl Report {
     /// The differences that are not curation, as report lines.
     pub fn lines(&self) -> Vec<String> {
-        self.drift
-            .iter()
-            .filter(|d| d.kept.is_none())
-            .map(ToString::to_string)
-            .collect()
+        self.drift.iter().filter(|d| d.kept.is_none()).map(ToString::to_string).collect()
     }
 
     /// Renders the report; `verbose` adds kept curation and the mapping.
@@ -124,11 +113,7 @@ impl Report {
                 out.push_str(&format!("  {note}\n"));
             }
         }
-        let writable = self
-            .drift
-            .iter()
-            .filter(|d| d.kept.is_none() && d.edit.is_some())
-            .count();
+        let writable = self.drift.iter().filter(|d| d.kept.is_none() && d.edit.is_some()).count();
         out.push_str(&format!(
             "{} difference(s), {} of them written by --write; {} kept as curation{}\n",
             lines.len(),

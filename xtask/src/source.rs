@@ -19,14 +19,9 @@ pub fn load(from: &str) -> Result<String> {
 
 /// Downloads `url` with a blocking client and a two-minute overall timeout.
 fn fetch(url: &str) -> Result<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(120)))
-        .build()
-        .into();
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("cannot download {url}: {e}"))?;
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(120))).build().into();
+    let mut response = agent.get(url).call().map_err(|e| format!("cannot download {url}: {e}"))?;
     response
         .body_mut()
         .with_config()

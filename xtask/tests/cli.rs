@@ -14,14 +14,7 @@ use common::{EXPECTED_DRIFT, fixture, scratch, workspace};
 fn xtask(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     // The loopback server must be reached directly, never through a proxy.
-    for var in [
-        "http_proxy",
-        "HTTP_PROXY",
-        "https_proxy",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-    ] {
+    for var in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
         command.env_remove(var);
     }
     command.args(args).output().expect("the xtask binary runs")
@@ -38,11 +31,13 @@ fn help_documents_both_commands() {
     let text = stdout(&output);
     assert!(text.contains("refresh") && text.contains("check"), "{text}");
     let refresh = stdout(&xtask(&["refresh", "--help"]));
-    for word in ["--from", "--write", "manifest.json", "overlay.json", "deterministic"] {
+    for word in ["--from", "--write", "--add", "manifest.json", "overlay.json", "deterministic"] {
         assert!(refresh.contains(word), "{word} missing from {refresh}");
     }
     let check = stdout(&xtask(&["check", "--help"]));
-    for word in ["OpenAPI 3.0", "$ref", "4XX", "conformance test", "x-enum-varnames"] {
+    for word in
+        ["OpenAPI 3.0", "$ref", "4XX", "tests/conformance.rs", "named exactly like its operationId", "x-enum-varnames"]
+    {
         assert!(check.contains(word), "{word} missing from {check}");
     }
 }
@@ -118,14 +113,7 @@ fn two_writes_are_byte_identical() {
     let mut outputs = Vec::new();
     for name in ["first.json", "second.json"] {
         let out = dir.join(name);
-        let output = xtask(&[
-            "refresh",
-            "--from",
-            from.to_str().unwrap(),
-            "--write",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let output = xtask(&["refresh", "--from", from.to_str().unwrap(), "--write", "--out", out.to_str().unwrap()]);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         outputs.push((stdout(&output), std::fs::read(&out).unwrap()));
     }
@@ -144,10 +132,7 @@ fn two_writes_are_byte_identical() {
         same.to_str().unwrap(),
     ]);
     assert!(stdout(&output).contains("is up to date"));
-    assert_eq!(
-        std::fs::read(&same).unwrap(),
-        std::fs::read(workspace("openapi/spectrum.json")).unwrap()
-    );
+    assert_eq!(std::fs::read(&same).unwrap(), std::fs::read(workspace("openapi/spectrum.json")).unwrap());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -157,7 +142,73 @@ fn check_fails_with_instructions() {
     assert!(!output.status.success());
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("problem(s)"), "{message}");
-    assert!(message.contains("add tests there"), "{message}");
+    assert!(message.contains("it must hold one conformance test per operation"), "{message}");
     let output = xtask(&["check", "--tests", fixture("conformance").to_str().unwrap()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // The default is the workspace's tests/conformance.rs.
+    let output = xtask(&["check"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).contains("each with a test in tests/conformance.rs"));
+}
+
+#[test]
+fn refresh_reports_the_published_fixture_as_curation_only() {
+    let from = fixture("published.json");
+    let output = xtask(&["refresh", "--from", from.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(text.contains("no drift\n"), "{text}");
+    assert!(text.contains("0 difference(s), 0 of them written by --write;"), "{text}");
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    let from = fixture("published-drift.json");
+    let output = xtask(&["refresh", "--from", from.to_str().unwrap(), "--add", "restart=POST"]);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("expected OPERATION_ID=METHOD PATH [TAG]"), "{message}");
+    let dir = scratch("old-manifest");
+    let old = dir.join("manifest.json");
+    std::fs::write(&old, r#"{"scope": [], "operations": []}"#).unwrap();
+    let output = xtask(&["check", "--manifest", old.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("`operations` is no longer read"), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn add_cuts_an_operation_in_from_the_command_line() {
+    let dir = scratch("add");
+    let out = dir.join("added.json");
+    let from = fixture("published-drift.json");
+    let output = xtask(&[
+        "refresh",
+        "--from",
+        from.to_str().unwrap(),
+        "--add",
+        "spectrum_apps_restart=POST /zones/{zone_id}/spectrum/apps/{app_id}/restart",
+        "--write",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(
+        text.contains("  + spectrum_apps_restart: POST /zones/{}/spectrum/apps/{}/restart is cut in from spectrum-applications-restart-spectrum-application by --write\n"),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let op = &doc["paths"]["/zones/{zone_id}/spectrum/apps/{app_id}/restart"]["post"];
+    assert_eq!(op["operationId"], "spectrum_apps_restart");
+    // Checking the written document names what is left to do: its test.
+    let output = xtask(&["check", "--spec", out.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("operation spectrum_apps_restart (POST /zones/{}/spectrum/apps/{}/restart) has no test in tests/conformance.rs"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

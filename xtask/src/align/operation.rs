@@ -2,15 +2,14 @@
 //! matched by position, others by location and name), request bodies and
 //! success responses.
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::{Aligner, Pending};
 use crate::apply::Edit;
 use crate::convert::{published_params, success_response};
 use crate::json::{escape, ref_of, ref_target};
-use crate::manifest::{METHODS, op_key, path_params};
 use crate::normalize::resolve;
+use crate::ops::{Operation, path_params};
 use crate::report::{Drift, Sign};
 
 /// A parameter of either document, resolved.
@@ -27,7 +26,7 @@ struct Param {
 
 impl Aligner<'_> {
     /// Aligns one operation present in both documents.
-    pub(super) fn operation(&mut self, id: &str, curated: &OpRef, published: &OpRef) {
+    pub(super) fn operation(&mut self, id: &str, curated: &Operation, published: &Operation) {
         let c_item_ptr = format!("/paths/{}", escape(&curated.path));
         let c_ptr = format!("{c_item_ptr}/{}", curated.method);
         let c_item = &self.curated["paths"][&curated.path];
@@ -48,10 +47,9 @@ impl Aligner<'_> {
             let list = self.curated.pointer(&format!("{base}/parameters"));
             for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let (ptr, value) = match ref_of(p) {
-                    Some(r) => (
-                        r.trim_start_matches('#').to_owned(),
-                        ref_target(self.curated, r).cloned().unwrap_or_default(),
-                    ),
+                    Some(r) => {
+                        (r.trim_start_matches('#').to_owned(), ref_target(self.curated, r).cloned().unwrap_or_default())
+                    }
                     None => (format!("{base}/parameters/{i}"), p.clone()),
                 };
                 out.push(param(value, ptr, own, &names));
@@ -84,11 +82,7 @@ impl Aligner<'_> {
                     if p_req { "now required" } else { "no longer required" },
                 );
                 if c.own {
-                    d = d.with_edit(Edit::SetKey {
-                        ptr: c.ptr.clone(),
-                        key: "required".into(),
-                        value: p_req.into(),
-                    });
+                    d = d.with_edit(Edit::SetKey { ptr: c.ptr.clone(), key: "required".into(), value: p_req.into() });
                 }
                 self.drift.push(d);
             }
@@ -100,13 +94,8 @@ impl Aligner<'_> {
             if curated.iter().any(|c| c.key == p.key) {
                 continue;
             }
-            self.pending.push((
-                self.drift.len(),
-                Pending::Parameter {
-                    op_ptr: op_ptr.to_owned(),
-                    raw: p.value.clone(),
-                },
-            ));
+            self.pending
+                .push((self.drift.len(), Pending::Parameter { op_ptr: op_ptr.to_owned(), raw: p.value.clone() }));
             self.drift.push(Drift::new(
                 Sign::Added,
                 format!("{id}.{}.{}", p.location, p.name),
@@ -128,11 +117,7 @@ impl Aligner<'_> {
                 "request-body",
                 format!(
                     "the published schema declares a{} request body; the curated operation has none",
-                    if is_true(&p["required"]) {
-                        " required"
-                    } else {
-                        "n optional"
-                    }
+                    if is_true(&p["required"]) { " required" } else { "n optional" }
                 ),
             )),
             (Some(_), None) => self.drift.push(Drift::new(
@@ -149,11 +134,7 @@ impl Aligner<'_> {
                             Sign::Changed,
                             at.clone(),
                             "required",
-                            if p_req {
-                                "the body is now required"
-                            } else {
-                                "the body is now optional"
-                            },
+                            if p_req { "the body is now required" } else { "the body is now optional" },
                         )
                         .with_edit(Edit::SetKey {
                             ptr: format!("{op_ptr}/requestBody"),
@@ -181,12 +162,7 @@ impl Aligner<'_> {
     fn response(&mut self, id: &str, op_ptr: &str, c_op: &Value, p_op: &Value) {
         let at = format!("{id}.response");
         let Some((code, p_resp)) = success_response(p_op) else {
-            self.drift.push(Drift::new(
-                Sign::Attention,
-                at,
-                "status",
-                "no success response is published",
-            ));
+            self.drift.push(Drift::new(Sign::Attention, at, "status", "no success response is published"));
             return;
         };
         if code != "200" {
@@ -197,6 +173,7 @@ impl Aligner<'_> {
                 format!("the published success status is {code}, the curated one 200"),
             ));
         }
+        self.other_successes(id, c_op, p_op, code);
         let mut c_ptr = format!("{op_ptr}/responses/200");
         if let Some(r) = c_op.pointer("/responses/200").and_then(ref_of) {
             c_ptr = r.trim_start_matches('#').to_owned();
@@ -219,6 +196,40 @@ impl Aligner<'_> {
     }
 }
 
+impl Aligner<'_> {
+    /// Compares the success statuses (`2..`) of both operations besides the
+    /// one whose body is compared (`matched` published, `200` curated):
+    /// each one only the curated operation accepts, or only the published
+    /// one documents, at `{id}.response.{code}`. Nothing is written: a
+    /// person decides whether the client should accept another status.
+    fn other_successes(&mut self, id: &str, c_op: &Value, p_op: &Value, matched: &str) {
+        let successes = |op: &Value| -> Vec<String> {
+            let codes = op.get("responses").and_then(Value::as_object).into_iter().flatten();
+            codes
+                .map(|(code, _)| code.clone())
+                .filter(|code| code.starts_with('2') && code != "200" && code != matched)
+                .collect()
+        };
+        let (curated, published) = (successes(c_op), successes(p_op));
+        for code in curated.iter().filter(|c| !published.contains(c)) {
+            self.drift.push(Drift::new(
+                Sign::Removed,
+                format!("{id}.response.{code}"),
+                "status",
+                format!("the curated operation documents {code} as a success; the published schema does not"),
+            ));
+        }
+        for code in published.iter().filter(|c| !curated.contains(c)) {
+            self.drift.push(Drift::new(
+                Sign::Added,
+                format!("{id}.response.{code}"),
+                "status",
+                format!("the published schema also documents {code}; add it to the curated operation if the client should accept it"),
+            ));
+        }
+    }
+}
+
 fn is_true(v: &Value) -> bool {
     v.as_bool() == Some(true)
 }
@@ -230,14 +241,7 @@ fn param(value: Value, ptr: String, own: bool, path_names: &[String]) -> Param {
         Some(i) if location == "path" => format!("path#{i}"),
         _ => format!("{location}:{name}"),
     };
-    Param {
-        key,
-        name,
-        location,
-        value,
-        ptr,
-        own,
-    }
+    Param { key, name, location, value, ptr, own }
 }
 
 fn published_param_list(doc: &Value, item: &Value, op: &Value, path: &str) -> Vec<Param> {
@@ -249,35 +253,6 @@ fn published_param_list(doc: &Value, item: &Value, op: &Value, path: &str) -> Ve
         // An operation's own parameter overrides the path item's.
         out.retain(|q| q.key != p.key);
         out.push(p);
-    }
-    out
-}
-
-/// Where an operation is in a document.
-#[derive(Debug)]
-pub(super) struct OpRef {
-    pub(super) path: String,
-    pub(super) method: String,
-    pub(super) op_id: String,
-}
-
-/// The operations of a document, by method-and-path key, in document order.
-pub(super) fn operations(doc: &Value) -> IndexMap<String, OpRef> {
-    let mut out = IndexMap::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let op_id = op["operationId"].as_str().unwrap_or_default().to_owned();
-                out.insert(
-                    op_key(method, path),
-                    OpRef {
-                        path: path.clone(),
-                        method: method.to_owned(),
-                        op_id,
-                    },
-                );
-            }
-        }
     }
     out
 }

@@ -16,9 +16,7 @@ pub fn workspace(path: &str) -> PathBuf {
 
 /// A path in `xtask/tests/fixtures`.
 pub fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
 }
 
 /// The curated document.
@@ -26,7 +24,7 @@ pub fn curated() -> Value {
     xtask::json::read(&workspace("openapi/spectrum.json")).unwrap()
 }
 
-/// The manifest.
+/// The manifest (the scope).
 pub fn manifest() -> Manifest {
     Manifest::read(&workspace("openapi/manifest.json")).unwrap()
 }
@@ -46,6 +44,20 @@ pub fn compare(name: &str) -> Report {
     xtask::refresh::compare(&curated(), &published(name), &manifest(), &overlay())
 }
 
+/// The operationIds of a document, in document order.
+pub fn operation_ids(doc: &Value) -> Vec<String> {
+    xtask::ops::operations(doc).into_iter().map(|o| o.id).collect()
+}
+
+/// A conformance file with a `#[tokio::test]` named after each of `ids`.
+pub fn conformance_for(ids: &[String]) -> xtask::check::Conformance {
+    let tests: Vec<String> = ids
+        .iter()
+        .map(|id| format!("#[tokio::test]\nasync fn {id}() {{\n    let _ = client.{id}();\n}}\n\n"))
+        .collect();
+    xtask::check::Conformance::new("tests/conformance.rs", tests.concat())
+}
+
 /// A fresh scratch directory for one test.
 pub fn scratch(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xtask-{test}-{}", std::process::id()));
@@ -56,7 +68,7 @@ pub fn scratch(test: &str) -> PathBuf {
 
 /// The drift the `published-drift.json` fixture must produce, exactly.
 pub const EXPECTED_DRIFT: [&str; 3] = [
-    "+ POST /zones/{zone}/spectrum/apps/{app_id}/restart: new published operation spectrum-applications-restart-spectrum-application in scope; to cover it, add it to openapi/manifest.json with an operationId",
+    "+ POST /zones/{zone}/spectrum/apps/{app_id}/restart: new published operation spectrum-applications-restart-spectrum-application in scope; to cover it, refresh with --write --add '<operation_id>=POST /zones/{zone_id}/spectrum/apps/{app_id}/restart'",
     "+ SpectrumApp.origin_worker_id: new property",
     "+ TrafficType: new enum value \"worker\"",
 ];
