@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use cloudflare_spectrum::fake::{FakeCloudflare, TOKEN, ZONE_ID};
 
+/// The help text.
 const USAGE: &str = "\
 Usage: cloudflare-spectrum-fake [--port PORT]
 
@@ -35,13 +36,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<u16>, Str
                 None => return Err(format!("unexpected argument {other:?}")),
             },
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("invalid port {value:?}: expected 0 to 65535"))?;
+        port = value.parse().map_err(|_| format!("invalid port {value:?}: expected 0 to 65535"))?;
     }
     Ok(Some(port))
 }
 
+/// Parses the arguments, serves until a signal, then stops.
 #[tokio::main]
 async fn main() -> ExitCode {
     let port = match parse_args(std::env::args().skip(1)) {
@@ -65,10 +65,7 @@ async fn main() -> ExitCode {
     println!("cloudflare-spectrum-fake listening on {}", fake.base_url());
     println!("accepted token: {TOKEN} (send it as Authorization: Bearer {TOKEN})");
     println!("example zone id: {ZONE_ID} (any 32 hexadecimal digits work)");
-    println!(
-        "try: CLOUDFLARE_BASE_URL={} CLOUDFLARE_API_TOKEN={TOKEN} <your program>",
-        fake.base_url()
-    );
+    println!("try: CLOUDFLARE_BASE_URL={} CLOUDFLARE_API_TOKEN={TOKEN} <your program>", fake.base_url());
     println!("press Ctrl-C to stop");
     match shutdown_signal().await {
         Ok(name) => println!("{name} received, stopping"),

@@ -9,12 +9,7 @@ use super::state::Accepted;
 /// `Ok` when the request carries accepted credentials; otherwise the 403
 /// the fake answers (10000 when none were sent, 9109 or 9103 when wrong).
 pub(crate) fn check(headers: &HeaderMap, accepted: &Accepted) -> Result<(), FakeError> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
     let forbidden = |code, message: &str| Err(FakeError::new(StatusCode::FORBIDDEN, code, message));
     if let Some(authorization) = header("authorization") {
         return match authorization.strip_prefix("Bearer ") {

@@ -29,6 +29,21 @@ pub const NOT_FOUND: u64 = 1004;
 pub const DUPLICATE_DNS_NAME: u64 = 1005;
 /// 413: the body is larger than 1 MiB (*fake*).
 pub const BODY_TOO_LARGE: u64 = 1006;
+/// 400: a DNS name (`dns.name`, `origin_dns.name`) is not a host name (*fake*).
+pub const INVALID_HOSTNAME: u64 = 1007;
+/// 400: an enum field has a value the document does not list (*fake*).
+pub const UNKNOWN_VALUE: u64 = 1008;
+/// 400: settings that do not go together: edge IPs of the other kind than
+/// the DNS record's type, Argo Smart Routing or the IP firewall on a
+/// non-TCP application, Argo Smart Routing with a `traffic_type` other
+/// than `direct` (*fake*).
+pub const INCOMPATIBLE_SETTINGS: u64 = 1009;
+/// 404: an operation of the document the fake has no handler for (*fake*).
+pub const NOT_IMPLEMENTED: u64 = 1010;
+/// 400: the origin configuration is invalid: no origin at all, or an
+/// `origin_port` range that does not hold as many ports as `protocol`
+/// (Cloudflare's "The origin configuration is invalid.").
+pub const INVALID_ORIGIN: u64 = 11000;
 /// 400: the origin DNS configuration is invalid (`origin_dns.ttl` below 600).
 pub const INVALID_ORIGIN_DNS: u64 = 11001;
 /// 500: an unexpected internal error.

@@ -2,33 +2,21 @@
 //! both (and the credential check) before any handler runs.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Query, Request, State};
+use axum::body::Bytes;
+use axum::extract::Query;
 use axum::http::{HeaderName, HeaderValue, StatusCode, Uri};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::envelope::FakeError;
-use super::state::Shared;
-use super::{auth, codes};
+use super::codes;
 
-/// Largest request body the fake reads.
-const BODY_LIMIT: usize = 1024 * 1024;
 /// Most requests the log keeps (the oldest are dropped).
 const LOG_LIMIT: usize = 10_000;
 /// Headers whose values are never recorded.
-const SECRET_HEADERS: [&str; 6] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-auth-email",
-    "x-auth-key",
-    "x-auth-user-service-key",
-];
+const SECRET_HEADERS: [&str; 6] =
+    ["authorization", "proxy-authorization", "cookie", "x-auth-email", "x-auth-key", "x-auth-user-service-key"];
 /// What a recorded secret looks like.
 pub const REDACTED: &str = "[REDACTED]";
 
@@ -47,9 +35,12 @@ pub const REDACTED: &str = "[REDACTED]";
 /// ```
 #[derive(Clone, Debug)]
 pub struct Scripted {
+    /// The status answered.
     status: u16,
+    /// Headers set on the response.
     headers: Vec<(String, String)>,
-    delay: Duration,
+    /// How long to wait before answering.
+    pub(crate) delay: Duration,
     /// `None`: handle the request normally (after the delay).
     body: Option<Bytes>,
 }
@@ -58,15 +49,8 @@ impl Scripted {
     /// `status` with a Cloudflare error envelope (code [`codes::SCRIPTED`]).
     /// A status outside 100 to 999 is sent as 500.
     pub fn status(status: u16) -> Self {
-        let reason = StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("");
-        Self::error(
-            status,
-            codes::SCRIPTED,
-            format!("Scripted response: {status} {reason}").trim_end(),
-        )
+        let reason = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+        Self::error(status, codes::SCRIPTED, format!("Scripted response: {status} {reason}").trim_end())
     }
 
     /// `status` with a Cloudflare error envelope holding one error.
@@ -86,22 +70,12 @@ impl Scripted {
     /// `status` with exactly this body (and no content type unless set with
     /// [`header`](Self::header)).
     pub fn raw(status: u16, body: impl Into<Bytes>) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            delay: Duration::ZERO,
-            body: Some(body.into()),
-        }
+        Self { status, headers: Vec::new(), delay: Duration::ZERO, body: Some(body.into()) }
     }
 
     /// Normal handling of the request, after `delay` (to exercise timeouts).
     pub fn delayed(delay: Duration) -> Self {
-        Self {
-            status: 200,
-            headers: Vec::new(),
-            delay,
-            body: None,
-        }
+        Self { status: 200, headers: Vec::new(), delay, body: None }
     }
 
     /// Sets a response header, replacing one of the same name; invalid names
@@ -120,7 +94,16 @@ impl Scripted {
         self
     }
 
-    fn add_headers(&self, response: &mut Response) {
+    /// The scripted answer, or `None` to handle the request normally.
+    pub(crate) fn reply(&self) -> Option<Response> {
+        let bytes = self.body.as_ref()?;
+        let mut response = Response::new(axum::body::Body::from(bytes.clone()));
+        *response.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Some(response)
+    }
+
+    /// Sets the scripted headers on `response`.
+    pub(crate) fn add_headers(&self, response: &mut Response) {
         for (name, value) in &self.headers {
             if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
                 response.headers_mut().insert(name, value);
@@ -149,10 +132,12 @@ pub struct RecordedRequest {
     pub status: Option<u16>,
     /// Whether a [`Scripted`] response was used for it.
     pub scripted: bool,
+    /// The request's number, to find it again when its answer is ready.
     seq: u64,
 }
 
 impl RecordedRequest {
+    /// The record of a request, credentials redacted.
     fn new(request: &axum::http::request::Parts, body: &[u8], seq: u64, scripted: bool) -> Self {
         let headers = request
             .headers
@@ -182,18 +167,13 @@ impl RecordedRequest {
 
     /// The first value of a header (name in any case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Every value of a query parameter, decoded, in the order sent.
     pub fn query_values(&self, key: &str) -> Vec<String> {
         let uri: Uri = format!("/?{}", self.query).parse().unwrap_or_default();
-        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&uri)
-            .map(|q| q.0)
-            .unwrap_or_default();
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&uri).map(|q| q.0).unwrap_or_default();
         pairs.into_iter().filter(|(k, _)| k == key).map(|(_, v)| v).collect()
     }
 }
@@ -201,64 +181,31 @@ impl RecordedRequest {
 /// The script and the log.
 #[derive(Default)]
 pub(crate) struct Faults {
+    /// Responses for the next requests, in order.
     pub(crate) script: VecDeque<Scripted>,
+    /// The requests received, oldest first.
     pub(crate) log: Vec<RecordedRequest>,
+    /// The number of the last request received.
     seq: u64,
 }
 
-/// Logs the request, applies the next scripted response if any, checks the
-/// credentials, then lets the router handle it; adds a `cf-ray` header.
-pub(crate) async fn intercept(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, BODY_LIMIT).await;
-    let (seq, scripted) = {
-        let mut faults = shared.faults();
-        let scripted = faults.script.pop_front();
-        faults.seq += 1;
-        let seq = faults.seq;
-        let recorded = RecordedRequest::new(&parts, body.as_deref().unwrap_or_default(), seq, scripted.is_some());
-        if faults.log.len() >= LOG_LIMIT {
-            faults.log.remove(0);
+impl Faults {
+    /// Logs a request (dropping the oldest past [`LOG_LIMIT`]) and takes the
+    /// scripted response for it, if any; the number is for [`Faults::answered`].
+    pub(crate) fn received(&mut self, request: &axum::http::request::Parts, body: &[u8]) -> (u64, Option<Scripted>) {
+        let scripted = self.script.pop_front();
+        self.seq += 1;
+        if self.log.len() >= LOG_LIMIT {
+            self.log.remove(0);
         }
-        faults.log.push(recorded);
-        (seq, scripted)
-    };
-    let mut response = match &scripted {
-        Some(script) => {
-            tokio::time::sleep(script.delay).await;
-            match &script.body {
-                Some(bytes) => {
-                    let mut response = Response::new(Body::from(bytes.clone()));
-                    *response.status_mut() =
-                        StatusCode::from_u16(script.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    response
-                }
-                None => handle(&shared, parts, body.ok(), next).await,
-            }
-        }
-        None => handle(&shared, parts, body.ok(), next).await,
-    };
-    if let Some(script) = &scripted {
-        script.add_headers(&mut response);
+        self.log.push(RecordedRequest::new(request, body, self.seq, scripted.is_some()));
+        (self.seq, scripted)
     }
-    if let Ok(ray) = HeaderValue::from_str(&shared.next_ray()) {
-        response.headers_mut().entry("cf-ray").or_insert(ray);
-    }
-    let status = response.status().as_u16();
-    if let Some(recorded) = shared.faults().log.iter_mut().rev().find(|r| r.seq == seq) {
-        recorded.status = Some(status);
-    }
-    response
-}
 
-/// Normal handling: the body limit, the credentials, then the router.
-async fn handle(shared: &Shared, parts: axum::http::request::Parts, body: Option<Bytes>, next: Next) -> Response {
-    let Some(body) = body else {
-        let message = format!("The request body is larger than {BODY_LIMIT} bytes");
-        return FakeError::new(StatusCode::PAYLOAD_TOO_LARGE, codes::BODY_TOO_LARGE, message).into_response();
-    };
-    if let Err(refused) = auth::check(&parts.headers, &shared.accepted) {
-        return refused.into_response();
+    /// Records the status answered to request number `seq`.
+    pub(crate) fn answered(&mut self, seq: u64, status: u16) {
+        if let Some(recorded) = self.log.iter_mut().rev().find(|r| r.seq == seq) {
+            recorded.status = Some(status);
+        }
     }
-    next.run(Request::from_parts(parts, Body::from(body))).await
 }

@@ -12,35 +12,41 @@ use crate::types::{MagicAccountApp, SpectrumApp};
 /// The credentials the fake accepts.
 #[derive(Clone)]
 pub(crate) struct Accepted {
+    /// The API token.
     pub(crate) token: String,
+    /// The account email, with `api_key`.
     pub(crate) email: String,
+    /// The Global API key, with `email`.
     pub(crate) api_key: String,
+    /// The user service key.
     pub(crate) user_service_key: String,
 }
 
 /// Applications, by lower-case zone or account id, oldest first.
 #[derive(Default)]
 pub(crate) struct Data {
+    /// Spectrum applications, by zone.
     pub(crate) spectrum: HashMap<String, Vec<SpectrumApp>>,
+    /// Magic account apps, by account.
     pub(crate) magic: HashMap<String, Vec<MagicAccountApp>>,
 }
 
 /// State shared by the handlers of one fake.
 pub(crate) struct Shared {
+    /// The credentials accepted.
     pub(crate) accepted: Accepted,
+    /// The applications.
     data: Mutex<Data>,
+    /// The script and the request log.
     faults: Mutex<Faults>,
+    /// The next `cf-ray` number.
     rays: AtomicU64,
 }
 
 impl Shared {
+    /// Empty state accepting these credentials.
     pub(crate) fn new(accepted: Accepted) -> Self {
-        Self {
-            accepted,
-            data: Mutex::default(),
-            faults: Mutex::default(),
-            rays: AtomicU64::new(fastrand::u64(..)),
-        }
+        Self { accepted, data: Mutex::default(), faults: Mutex::default(), rays: AtomicU64::new(fastrand::u64(..)) }
     }
 
     /// The applications (the lock is never held across an `await`).

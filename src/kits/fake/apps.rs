@@ -8,16 +8,20 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::codes;
-use super::envelope::{FakeError, Ids, Params, lower, object, ok, ok_page, required_str, typed};
+use super::envelope::{FakeError, ok, ok_page};
+use super::extract::{Ids, Params, lower, object, required_str, typed};
 use super::state::{Shared, new_id, now};
-use crate::types::{Identifier, ResultInfo, SpectrumApp, SpectrumAppConfig, SpectrumAppId, SpectrumProtocol};
+use super::syntax::Protocol;
+use super::{codes, validate};
+use crate::types::{
+    EdgeIps, EdgeIpsConnectivity, EdgeIpsType, Identifier, ProxyProtocol, ResultInfo, SortDirection, SpectrumApp,
+    SpectrumAppConfig, SpectrumAppId, SpectrumAppsOrder, SpectrumDnsType, TlsMode,
+};
 
 /// Page size when `page` is given without `per_page`.
 const DEFAULT_PER_PAGE: u64 = 20;
-const ORDERS: [&str; 5] = ["protocol", "app_id", "created_on", "modified_on", "dns"];
 
 /// `GET /zones/{zone_id}/spectrum/apps`
 pub(crate) async fn list(
@@ -28,24 +32,19 @@ pub(crate) async fn list(
     let params = Params::from_uri(&uri)?;
     let page = params.int("page", 1, u64::from(u32::MAX))?;
     let per_page = params.int("per_page", 1, 100)?.unwrap_or(DEFAULT_PER_PAGE);
-    let order = params.one_of("order", &ORDERS)?;
-    let descending = params
-        .one_of("direction", &["asc", "desc"])?
-        .is_some_and(|d| d == "desc");
+    let order = params.one_of::<SpectrumAppsOrder>("order")?;
+    let descending = params.one_of::<SortDirection>("direction")? == Some(SortDirection::Desc);
     let mut apps = shared.data().spectrum.get(&lower(zone)).cloned().unwrap_or_default();
     if let Some(order) = order {
-        apps.sort_by(|a, b| compare(&order, a, b));
+        apps.sort_by(|a, b| compare(order, a, b));
     }
     if descending {
         apps.reverse();
     }
     let Some(page) = page else { return Ok(ok(apps)) };
     let total = apps.len() as u64;
-    let items: Vec<SpectrumApp> = apps
-        .into_iter()
-        .skip(((page - 1).saturating_mul(per_page)) as usize)
-        .take(per_page as usize)
-        .collect();
+    let items: Vec<SpectrumApp> =
+        apps.into_iter().skip(((page - 1).saturating_mul(per_page)) as usize).take(per_page as usize).collect();
     let info = ResultInfo {
         page: Some(page),
         per_page: Some(per_page),
@@ -57,13 +56,14 @@ pub(crate) async fn list(
     Ok(ok_page(items, Some(info)))
 }
 
-fn compare(order: &str, a: &SpectrumApp, b: &SpectrumApp) -> Ordering {
+/// How two applications compare in the `order` asked for.
+fn compare(order: SpectrumAppsOrder, a: &SpectrumApp, b: &SpectrumApp) -> Ordering {
     match order {
-        "protocol" => a.protocol.cmp(&b.protocol),
-        "app_id" => a.id.as_str().cmp(b.id.as_str()),
-        "modified_on" => a.modified_on.cmp(&b.modified_on),
-        "dns" => a.dns.name.cmp(&b.dns.name),
-        _ => a.created_on.cmp(&b.created_on),
+        SpectrumAppsOrder::Protocol => a.protocol.cmp(&b.protocol),
+        SpectrumAppsOrder::AppId => a.id.as_str().cmp(b.id.as_str()),
+        SpectrumAppsOrder::CreatedOn => a.created_on.cmp(&b.created_on),
+        SpectrumAppsOrder::ModifiedOn => a.modified_on.cmp(&b.modified_on),
+        SpectrumAppsOrder::Dns => a.dns.name.cmp(&b.dns.name),
     }
 }
 
@@ -78,7 +78,7 @@ pub(crate) async fn create(
     let apps = data.spectrum.entry(lower(zone)).or_default();
     check_unique(apps, &config, None)?;
     let id = new_id(|id| apps.iter().any(|app| app.id.as_str() == id));
-    let id = Identifier::try_from(id).map_err(|e| internal(e.to_string()))?;
+    let id = Identifier::try_from(id).map_err(|e| FakeError::internal(e.to_string()))?;
     let created = now();
     let app = application(config, id, created, created);
     apps.push(app.clone());
@@ -105,13 +105,11 @@ pub(crate) async fn update(
     let config = config(&body)?;
     let mut data = shared.data();
     let apps = data.spectrum.entry(lower(zone)).or_default();
-    let index = apps
-        .iter()
-        .position(|app| same_id(app, &app_id))
-        .ok_or_else(not_found)?;
+    let index = apps.iter().position(|app| same_id(app, &app_id)).ok_or_else(not_found)?;
     check_unique(apps, &config, Some(index))?;
     let old = &apps[index];
-    let modified = now().max(old.modified_on);
+    // Strictly later, so that a change always shows in `modified_on`.
+    let modified = now().max(old.modified_on + chrono::TimeDelta::microseconds(1));
     let app = application(config, old.id.clone(), old.created_on, modified);
     apps[index] = app.clone();
     Ok(ok(app))
@@ -124,26 +122,14 @@ pub(crate) async fn delete(
 ) -> Result<Response, FakeError> {
     let mut data = shared.data();
     let apps = data.spectrum.entry(lower(zone)).or_default();
-    let index = apps
-        .iter()
-        .position(|app| same_id(app, &app_id))
-        .ok_or_else(not_found)?;
+    let index = apps.iter().position(|app| same_id(app, &app_id)).ok_or_else(not_found)?;
     let app = apps.remove(index);
-    Ok(ok(SpectrumAppId {
-        id: app.id,
-        extra: Map::new(),
-    }))
+    Ok(ok(SpectrumAppId { id: app.id, extra: Map::new() }))
 }
 
-/// `GET /zones/{zone_id}/spectrum/protocols`: a fixed list.
+/// `GET /zones/{zone_id}/spectrum/protocols`: a fixed list, every item
+/// with its `ports` (empty for `tcp` and `udp`, which take any port).
 pub(crate) async fn protocols(Ids(_zone): Ids<String>) -> Response {
-    let protocol = |name: &str, description: &str, transport: &str, ports: &[u16]| SpectrumProtocol {
-        name: name.to_owned(),
-        description: Some(description.to_owned()),
-        transport: Some(transport.to_owned()),
-        ports: ports.to_vec(),
-        extra: Map::new(),
-    };
     ok(vec![
         protocol("tcp", "Any TCP port", "tcp", &[]),
         protocol("udp", "Any UDP port", "udp", &[]),
@@ -153,9 +139,20 @@ pub(crate) async fn protocols(Ids(_zone): Ids<String>) -> Response {
     ])
 }
 
+/// One item of the protocol list, `ports` always present.
+fn protocol(name: &str, description: &str, transport: &str, ports: &[u16]) -> Value {
+    json!({
+        "name": name,
+        "description": description,
+        "transport": transport,
+        "ports": ports,
+    })
+}
+
 /// The request body as a configuration, refusing what the API refuses:
 /// a missing `dns`, `dns.name` or `protocol`, a malformed `protocol`,
-/// `origin_dns.ttl` below 600, and values of the wrong JSON type.
+/// `origin_dns.ttl` below 600, values of the wrong JSON type, and what
+/// [`validate::spectrum_app`] refuses.
 fn config(body: &[u8]) -> Result<SpectrumAppConfig, FakeError> {
     let object = object(body)?;
     match object.get("dns") {
@@ -165,32 +162,17 @@ fn config(body: &[u8]) -> Result<SpectrumAppConfig, FakeError> {
     }
     required_str(&object, "/dns/name")?;
     let protocol = required_str(&object, "/protocol")?;
-    if !valid_protocol(protocol) {
-        let message = format!("protocol must look like tcp/22 or udp/1000-2000, not {protocol:?}");
-        return Err(FakeError::field(codes::INVALID_FIELD, "/protocol", message));
+    if Protocol::parse(protocol).is_none() {
+        return Err(validate::invalid_protocol(protocol));
     }
-    let ttl = object
-        .get("origin_dns")
-        .and_then(|dns| dns.get("ttl"))
-        .filter(|ttl| !ttl.is_null());
+    let ttl = object.get("origin_dns").and_then(|dns| dns.get("ttl")).filter(|ttl| !ttl.is_null());
     if let Some(ttl) = ttl.filter(|ttl| ttl.as_u64().is_none_or(|ttl| ttl < 600)) {
         let message = format!("origin_dns.ttl must be an integer of at least 600, not {ttl}");
         return Err(FakeError::field(codes::INVALID_ORIGIN_DNS, "/origin_dns/ttl", message));
     }
-    typed(object)
-}
-
-/// `transport/port` or `transport/first-last`, ports from 1 to 65535.
-fn valid_protocol(protocol: &str) -> bool {
-    let Some((transport, ports)) = protocol.split_once('/') else {
-        return false;
-    };
-    let port = |p: &str| p.parse::<u16>().ok().filter(|p| *p > 0);
-    let ports_ok = match ports.split_once('-') {
-        Some((first, last)) => port(first).zip(port(last)).is_some_and(|(a, b)| a <= b),
-        None => port(ports).is_some(),
-    };
-    !transport.is_empty() && transport.bytes().all(|b| b.is_ascii_alphanumeric()) && ports_ok
+    let config = typed(object)?;
+    validate::spectrum_app(&config)?;
+    Ok(config)
 }
 
 /// A 409 when another application (not the one at `except`) has the DNS name.
@@ -205,16 +187,17 @@ fn check_unique(apps: &[SpectrumApp], config: &SpectrumAppConfig, except: Option
     if taken {
         let message = format!("An application with the DNS name {name} already exists in this zone");
         let error = FakeError::field(codes::DUPLICATE_DNS_NAME, "/dns/name", message);
-        return Err(FakeError {
-            status: StatusCode::CONFLICT,
-            ..error
-        });
+        return Err(FakeError { status: StatusCode::CONFLICT, ..error });
     }
     Ok(())
 }
 
 /// The stored application: the configuration as sent (unknown fields and
-/// values included, except those the fake sets itself) with its id and times.
+/// values included, except those the fake sets itself) with its id and
+/// times, and, for a full configuration (one with `traffic_type`), the
+/// settings the API fills in when they are not sent, as its reference
+/// examples show: dynamic edge IPs on all IP versions (for a CNAME record),
+/// TLS and PROXY protocol off, Argo Smart Routing and the IP firewall off.
 fn application(
     config: SpectrumAppConfig,
     id: Identifier,
@@ -223,33 +206,41 @@ fn application(
 ) -> SpectrumApp {
     let mut extra = config.extra;
     extra.retain(|key, _| !matches!(key.as_str(), "id" | "created_on" | "modified_on"));
+    let full = config.traffic_type.is_some();
+    let fill = |value: Option<bool>| value.or(full.then_some(false));
+    let cname = config.dns.type_.as_ref().is_none_or(|t| *t == SpectrumDnsType::Cname);
+    let edge_ips = config.edge_ips.or_else(|| {
+        (full && cname).then(|| EdgeIps {
+            type_: Some(EdgeIpsType::Dynamic),
+            connectivity: Some(EdgeIpsConnectivity::All),
+            ..Default::default()
+        })
+    });
     SpectrumApp {
         id,
         created_on: created,
         modified_on: modified,
-        argo_smart_routing: config.argo_smart_routing,
+        argo_smart_routing: fill(config.argo_smart_routing),
         dns: config.dns,
-        edge_ips: config.edge_ips,
-        ip_firewall: config.ip_firewall,
+        edge_ips,
+        ip_firewall: fill(config.ip_firewall),
         origin_direct: config.origin_direct,
         origin_dns: config.origin_dns,
         origin_port: config.origin_port,
         protocol: config.protocol,
-        proxy_protocol: config.proxy_protocol,
-        tls: config.tls,
+        proxy_protocol: config.proxy_protocol.or(full.then_some(ProxyProtocol::Off)),
+        tls: config.tls.or(full.then_some(TlsMode::Off)),
         traffic_type: config.traffic_type,
         extra,
     }
 }
 
+/// Whether `app` has the id `id` (in any case).
 fn same_id(app: &SpectrumApp, id: &str) -> bool {
     app.id.as_str().eq_ignore_ascii_case(id)
 }
 
+/// The 404 for an application that does not exist.
 fn not_found() -> FakeError {
     FakeError::not_found("Application")
-}
-
-fn internal(message: String) -> FakeError {
-    FakeError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL_ERROR, message)
 }

@@ -7,8 +7,10 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::envelope::{FakeError, Ids, lower, object, ok, required_str, typed};
+use super::envelope::{FakeError, created, ok};
+use super::extract::{Ids, lower, object, required_str, typed};
 use super::state::{Shared, new_id};
+use super::validate;
 use crate::types::{MagicAccountApp, MagicApp, MagicAppCreate, MagicAppUpdate};
 
 /// `GET /accounts/{account_id}/magic/apps`: the account's custom apps.
@@ -17,7 +19,9 @@ pub(crate) async fn list(State(shared): State<Arc<Shared>>, Ids(account): Ids<St
     ok(apps.into_iter().map(MagicApp::AccountApp).collect::<Vec<_>>())
 }
 
-/// `POST /accounts/{account_id}/magic/apps`: `name` and `type` required.
+/// `POST /accounts/{account_id}/magic/apps`: `name` and `type` required,
+/// and `hostnames` or `ip_subnets` (see [`validate::magic_create`]);
+/// answers 201, as Cloudflare's published schema does.
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     Ids(account): Ids<String>,
@@ -27,6 +31,7 @@ pub(crate) async fn create(
     required_str(&object, "/name")?;
     required_str(&object, "/type")?;
     let new: MagicAppCreate = typed(object)?;
+    validate::magic_create(&new)?;
     let mut data = shared.data();
     let apps = data.magic.entry(lower(account)).or_default();
     let id = new_id(|id| apps.iter().any(|app| app.account_app_id == id));
@@ -40,7 +45,7 @@ pub(crate) async fn create(
         extra: without_id(new.extra),
     };
     apps.push(app.clone());
-    Ok(ok(app))
+    Ok(created(app))
 }
 
 /// `PUT /accounts/{account_id}/magic/apps/{account_app_id}`: the lists (and
@@ -98,15 +103,13 @@ pub(crate) async fn delete(
 ) -> Result<Response, FakeError> {
     let mut data = shared.data();
     let apps = data.magic.entry(lower(account)).or_default();
-    let index = apps
-        .iter()
-        .position(|app| app.account_app_id.eq_ignore_ascii_case(&app_id))
-        .ok_or_else(not_found)?;
+    let index = apps.iter().position(|app| app.account_app_id.eq_ignore_ascii_case(&app_id)).ok_or_else(not_found)?;
     Ok(ok(apps.remove(index)))
 }
 
 /// The body of a PUT or PATCH: as sent, and as the document's type; a
-/// `name` or `type` sent must not be blank.
+/// `name` or `type` sent must not be blank, and the rest of
+/// [`validate::magic_update`] holds.
 fn change(body: &[u8]) -> Result<(Map<String, Value>, MagicAppUpdate), FakeError> {
     let object = object(body)?;
     for field in ["/name", "/type"] {
@@ -114,7 +117,9 @@ fn change(body: &[u8]) -> Result<(Map<String, Value>, MagicAppUpdate), FakeError
             required_str(&object, field)?;
         }
     }
-    Ok((object.clone(), typed(object)?))
+    let change: MagicAppUpdate = typed(object.clone())?;
+    validate::magic_update(&object, &change)?;
+    Ok((object, change))
 }
 
 /// Applies `change` to one app and answers the result.
@@ -126,10 +131,7 @@ fn edit(
 ) -> Result<Response, FakeError> {
     let mut data = shared.data();
     let apps = data.magic.entry(lower(account)).or_default();
-    let app = apps
-        .iter_mut()
-        .find(|app| app.account_app_id.eq_ignore_ascii_case(app_id))
-        .ok_or_else(not_found)?;
+    let app = apps.iter_mut().find(|app| app.account_app_id.eq_ignore_ascii_case(app_id)).ok_or_else(not_found)?;
     change(app);
     Ok(ok(&*app))
 }
@@ -140,6 +142,7 @@ fn without_id(mut extra: Map<String, Value>) -> Map<String, Value> {
     extra
 }
 
+/// The 404 for an app that does not exist.
 fn not_found() -> FakeError {
     FakeError::not_found("App")
 }

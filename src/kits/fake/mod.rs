@@ -38,26 +38,89 @@
 //!
 //! # Behaviour
 //!
-//! * Identifiers (zone, account, application) are 32 hexadecimal digits;
-//!   anything else is a 400 with [`codes::INVALID_IDENTIFIER`]. Every zone
-//!   and account exists, initially empty.
+//! * Every zone and account exists, initially empty. Unknown application
+//!   ids are a 404 with [`codes::NOT_FOUND`], in the Cloudflare envelope
+//!   (`success: false`, `errors`, `messages: []`, `result: null`).
 //! * Creating an application assigns a random 32-hex id and RFC 3339
-//!   `created_on`/`modified_on`; the body needs `dns.name` and `protocol`
-//!   (`tcp/22`, `udp/1000-2000`, …), and `origin_dns.ttl` must be at least
-//!   600. Enum values the fake does not know are stored as sent. A DNS name
-//!   already used in the zone is a 409 with [`codes::DUPLICATE_DNS_NAME`].
+//!   `created_on`/`modified_on`; PUT replaces the configuration (keeping
+//!   the id and `created_on`, and always moving `modified_on` forward). A
+//!   DNS name already used in the zone is a 409 with
+//!   [`codes::DUPLICATE_DNS_NAME`].
+//! * For a full configuration (one with `traffic_type`) the fake fills in
+//!   what the API fills in when it is not sent, as the reference's example
+//!   responses show: dynamic edge IPs on all IP versions (for a CNAME
+//!   record), TLS and PROXY protocol `off`, Argo Smart Routing and the IP
+//!   firewall `false`. A pay-as-you-go configuration is stored as sent.
 //! * Listing returns every application, oldest first, unless `page` is
 //!   given: then one page (`per_page` 1 to 100, default 20) and
-//!   `result_info`, as the real API does. `order` and `direction` sort.
-//! * Unknown ids are a 404 with [`codes::NOT_FOUND`], in the Cloudflare
-//!   envelope (`success: false`, `errors`, `messages: []`, `result: null`).
-//! * Magic apps: `name` and `type` are required on create; PUT replaces the
-//!   app's lists (and its name and type when given), PATCH changes only the
-//!   fields sent, DELETE returns the deleted app.
+//!   `result_info`, as the real API does. `order` and `direction` sort
+//!   (their values are the document's `SpectrumAppsOrder::KNOWN` and
+//!   `SortDirection::KNOWN`).
+//! * `protocols` is a fixed list (`tcp`, `udp`, `ssh`, `rdp`,
+//!   `minecraft`), each item with its `ports` (empty for `tcp` and `udp`).
+//! * Magic apps: create answers **201** (Cloudflare's published schema
+//!   does); PUT replaces the app's lists (and its name and type when
+//!   given), PATCH changes only the fields sent, DELETE returns the deleted
+//!   app.
 //! * Analytics are deterministic numbers derived from the applications
 //!   present (see the `analytics` handlers' docs in the source): every app
 //!   has traffic in colos SFO, LHR and SIN, for each event and IP version,
-//!   at a constant hourly rate derived from a hash of its id.
+//!   at a constant hourly rate derived from a hash of its id. Every metric,
+//!   dimension and `time_delta` the document lists is accepted; any other
+//!   is a 400 with [`codes::INVALID_QUERY`].
+//! * An operation of the document ([`crate::OPERATIONS`]) the fake has no
+//!   handler for (or one turned off with [`FakeBuilder::disable_operation`])
+//!   is a 404 with [`codes::NOT_IMPLEMENTED`] whose message names it and
+//!   says it is "not implemented in the fake". A path outside the document
+//!   is a 404 with [`codes::NO_ROUTE`], a method it does not list a 405
+//!   with [`codes::METHOD_NOT_ALLOWED`].
+//!
+//! # What the fake refuses
+//!
+//! What the seed documentation pages say the API refuses, each a 400 with
+//! the field at fault in `errors[0].source.pointer` (`""` for the body as a
+//! whole), and nothing stored:
+//!
+//! | request | refused when | code |
+//! |---|---|---|
+//! | Spectrum app | `dns`, `dns.name` or `protocol` missing or blank | [`codes::MISSING_FIELD`] |
+//! | | `protocol` not `transport/port` or `transport/first-last` (ports 1 to 65535) | [`codes::INVALID_FIELD`] |
+//! | | a value of the wrong JSON type | [`codes::INVALID_FIELD`] |
+//! | | `traffic_type`, `tls`, `proxy_protocol`, `edge_ips.connectivity`, `edge_ips.type`, `dns.type` or `origin_dns.type` not among the document's values (the generated types' `KNOWN`) | [`codes::UNKNOWN_VALUE`] |
+//! | | `dns.name` or `origin_dns.name` not a host name (RFC 1123 labels; a leading `*.` and a trailing dot are allowed) | [`codes::INVALID_HOSTNAME`] |
+//! | | no origin: neither `origin_direct` (not empty) nor `origin_dns` | [`codes::INVALID_ORIGIN`] |
+//! | | an `origin_port` range (a string) holding another number of ports than `protocol`; a single port given as a number goes with any `protocol` | [`codes::INVALID_ORIGIN`] |
+//! | | `origin_port` a string that is no port range | [`codes::INVALID_FIELD`] |
+//! | | `origin_dns.ttl` below 600 | [`codes::INVALID_ORIGIN_DNS`] |
+//! | | `edge_ips.type` `dynamic` with `dns.type` `ADDRESS`, or `static` with `CNAME` | [`codes::INCOMPATIBLE_SETTINGS`] |
+//! | | `argo_smart_routing: true` with a transport other than `tcp`, or with a `traffic_type` other than `direct` | [`codes::INCOMPATIBLE_SETTINGS`] |
+//! | | `ip_firewall: true` with a transport other than `tcp` | [`codes::INCOMPATIBLE_SETTINGS`] |
+//! | Magic app create | `name` or `type` missing, `null` or blank | [`codes::MISSING_FIELD`] |
+//! | | neither `hostnames` nor `ip_subnets` (or both empty) | [`codes::MISSING_FIELD`] |
+//! | Magic app PUT, PATCH | no field at all (`{}`, or only `null`s) | [`codes::MISSING_FIELD`] |
+//! | | `name: null` | [`codes::INVALID_FIELD`] |
+//! | | `name` or `type` blank | [`codes::MISSING_FIELD`] |
+//! | any Magic app | an `ip_subnets` or `source_subnets` item not an IPv4 CIDR (`192.0.2.0/24`; IPv6 is unsupported) | [`codes::INVALID_FIELD`] |
+//! | any body | not a JSON object | [`codes::MALFORMED_BODY`] |
+//!
+//! Where the pages leave a case open the fake accepts it: no `dns.type`
+//! goes with either kind of edge IPs, a missing `traffic_type` counts as
+//! `direct` for Argo Smart Routing, only *enabling* Argo or the IP
+//! firewall is checked, and a CIDR may have host bits set.
+//!
+//! # Where the fake is stricter than the document
+//!
+//! The document lets these through, the fake does not (each is what
+//! Cloudflare answers, or a bound that keeps the fake small):
+//!
+//! * Identifiers (zone, account, application) must be 32 hexadecimal
+//!   digits; the document only bounds them to 32 characters. Anything else
+//!   is a 400 with [`codes::INVALID_IDENTIFIER`] (7003), which is what
+//!   Cloudflare answers for a malformed id.
+//! * Request bodies are at most 1 MiB ([`codes::BODY_TOO_LARGE`], 413).
+//! * Analytics: `limit` is 1 to 10 000, `since` must be before `until`,
+//!   sort fields must be among the metrics or dimensions, filters must be
+//!   well formed, and a time series has at most 10 000 buckets.
 //!
 //! # Fault injection and the request log
 //!
@@ -66,14 +129,33 @@
 //! delay); [`FakeCloudflare::requests`] lists what was received, credentials
 //! redacted.
 
+/// Spectrum analytics handlers.
 mod analytics;
+/// Spectrum application and protocol handlers.
 mod apps;
+/// The credential check.
 mod auth;
 pub mod codes;
+/// Envelopes, errors and fallbacks.
 mod envelope;
+/// Request extractors: ids, query, body.
+mod extract;
+/// Scripted responses and the request log.
 mod faults;
+/// The middleware before every handler.
+mod intercept;
+/// The document's enum lists.
+mod known;
+/// Magic account app handlers.
 mod magic;
+/// The router, from `OPERATIONS`.
+mod routes;
+/// What the fake keeps in memory.
 mod state;
+/// Host names, CIDRs, ports, protocols.
+mod syntax;
+/// The rules bodies must follow.
+mod validate;
 
 use std::fmt;
 use std::io;
@@ -81,8 +163,6 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::routing::get;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -111,8 +191,12 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Configures a [`FakeCloudflare`] before starting it.
 #[derive(Clone)]
 pub struct FakeBuilder {
+    /// The port to listen on (0: any).
     port: u16,
+    /// The credentials accepted.
     accepted: Accepted,
+    /// Operations answered as not implemented despite their handler.
+    disabled: Vec<String>,
 }
 
 impl Default for FakeBuilder {
@@ -125,6 +209,7 @@ impl Default for FakeBuilder {
                 api_key: API_KEY.to_owned(),
                 user_service_key: USER_SERVICE_KEY.to_owned(),
             },
+            disabled: Vec::new(),
         }
     }
 }
@@ -133,6 +218,7 @@ impl fmt::Debug for FakeBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FakeBuilder")
             .field("port", &self.port)
+            .field("disabled", &self.disabled)
             .finish_non_exhaustive()
     }
 }
@@ -163,12 +249,33 @@ impl FakeBuilder {
         self
     }
 
+    /// Answers the operation named `operation_id` (an
+    /// [`OperationInfo::operation_id`](crate::OperationInfo::operation_id)
+    /// of [`crate::OPERATIONS`]) as one the fake does not implement: a 404
+    /// with [`codes::NOT_IMPLEMENTED`] naming it, whatever is sent. To see
+    /// how code copes without an operation, or to make sure it never calls
+    /// one.
+    ///
+    /// ```
+    /// use cloudflare_spectrum::fake::{FakeCloudflare, ZONE_ID, codes};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let fake = FakeCloudflare::builder().disable_operation("spectrum_protocols_list").start().await?;
+    /// let error = fake.client()?.spectrum_protocols_list(ZONE_ID).await.unwrap_err();
+    /// assert_eq!(error.codes(), [codes::NOT_IMPLEMENTED]);
+    /// # Ok(()) }
+    /// ```
+    pub fn disable_operation(mut self, operation_id: impl Into<String>) -> Self {
+        self.disabled.push(operation_id.into());
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     pub async fn start(self) -> io::Result<FakeCloudflare> {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(self.accepted));
-        let app = router(shared.clone());
+        let app = routes::router(shared.clone(), routes::HANDLERS, &self.disabled);
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -177,12 +284,7 @@ impl FakeBuilder {
                 })
                 .await
         });
-        Ok(FakeCloudflare {
-            addr,
-            shared,
-            shutdown: Some(shutdown),
-            task: Some(task),
-        })
+        Ok(FakeCloudflare { addr, shared, shutdown: Some(shutdown), task: Some(task) })
     }
 }
 
@@ -191,17 +293,19 @@ impl FakeBuilder {
 /// Stops when dropped (new connections are refused at once; requests in
 /// progress finish in the background), or with [`stop`](Self::stop).
 pub struct FakeCloudflare {
+    /// The address listened on.
     addr: SocketAddr,
+    /// The state the handlers share.
     shared: Arc<Shared>,
+    /// Tells the server to stop (taken when stopping).
     shutdown: Option<oneshot::Sender<()>>,
+    /// The server task (taken when stopping).
     task: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl fmt::Debug for FakeCloudflare {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FakeCloudflare")
-            .field("base_url", &self.base_url())
-            .finish_non_exhaustive()
+        f.debug_struct("FakeCloudflare").field("base_url", &self.base_url()).finish_non_exhaustive()
     }
 }
 
@@ -238,9 +342,7 @@ impl FakeCloudflare {
 
     /// A client builder aimed at the fake with accepted credentials.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
-            .base_url(self.base_url())
-            .credentials(self.credentials())
+        Client::builder().base_url(self.base_url()).credentials(self.credentials())
     }
 
     /// A client aimed at the fake with accepted credentials.
@@ -278,22 +380,12 @@ impl FakeCloudflare {
 
     /// The Spectrum applications of a zone, oldest first.
     pub fn spectrum_apps(&self, zone_id: &str) -> Vec<SpectrumApp> {
-        self.shared
-            .data()
-            .spectrum
-            .get(&zone_id.to_ascii_lowercase())
-            .cloned()
-            .unwrap_or_default()
+        self.shared.data().spectrum.get(&zone_id.to_ascii_lowercase()).cloned().unwrap_or_default()
     }
 
     /// The Magic apps of an account, oldest first.
     pub fn magic_apps(&self, account_id: &str) -> Vec<MagicAccountApp> {
-        self.shared
-            .data()
-            .magic
-            .get(&account_id.to_ascii_lowercase())
-            .cloned()
-            .unwrap_or_default()
+        self.shared.data().magic.get(&account_id.to_ascii_lowercase()).cloned().unwrap_or_default()
     }
 
     /// Deletes every application, the script and the request log.
@@ -321,35 +413,4 @@ impl Drop for FakeCloudflare {
             let _ = shutdown.send(());
         }
     }
-}
-
-/// One route per operation of the document, under `/client/v4`.
-fn router(shared: Arc<Shared>) -> Router {
-    let zone = "/zones/{zone_id}/spectrum";
-    let api = Router::new()
-        .route(&format!("{zone}/apps"), get(apps::list).post(apps::create))
-        .route(
-            &format!("{zone}/apps/{{app_id}}"),
-            get(apps::get).put(apps::update).delete(apps::delete),
-        )
-        .route(&format!("{zone}/protocols"), get(apps::protocols))
-        .route(&format!("{zone}/analytics/aggregate/current"), get(analytics::current))
-        .route(&format!("{zone}/analytics/events/bytime"), get(analytics::bytime))
-        .route(&format!("{zone}/analytics/events/summary"), get(analytics::summary))
-        .route(
-            "/accounts/{account_id}/magic/apps",
-            get(magic::list).post(magic::create),
-        )
-        .route(
-            "/accounts/{account_id}/magic/apps/{account_app_id}",
-            axum::routing::put(magic::update)
-                .patch(magic::patch)
-                .delete(magic::delete),
-        )
-        .method_not_allowed_fallback(envelope::method_not_allowed);
-    Router::new()
-        .nest("/client/v4", api)
-        .fallback(envelope::no_route)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), faults::intercept))
-        .with_state(shared)
 }
