@@ -24,16 +24,15 @@ fn config_error(result: cloudflare_spectrum::Result<ClientBuilder>) -> String {
 #[test]
 fn nothing_set_names_the_variables() {
     let message = config_error(Client::builder().from_lookup(lookup(&[])));
-    for var in [
-        "CLOUDFLARE_API_TOKEN",
-        "CLOUDFLARE_EMAIL",
-        "CLOUDFLARE_API_KEY",
-        "CLOUDFLARE_API_USER_SERVICE_KEY",
-    ] {
+    for var in ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_API_USER_SERVICE_KEY"] {
         assert!(message.contains(var), "{message}");
     }
-    // Blank values count as unset.
-    config_error(Client::builder().from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", "  ")])));
+    // A variable that is set counts: blank is refused, naming it.
+    let blank = Client::builder().from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", "  ")]));
+    assert!(
+        matches!(&blank, Err(e @ Error::InvalidInput { field: "CLOUDFLARE_API_TOKEN", .. }) if e.is_invalid_input()),
+        "{blank:?}"
+    );
 }
 
 #[test]
@@ -44,10 +43,10 @@ fn conflicting_credentials_are_an_error() {
         ("CLOUDFLARE_API_KEY", "k"),
     ])));
     assert!(message.contains("conflicting"), "{message}");
-    let message = config_error(Client::builder().from_lookup(lookup(&[
-        ("CLOUDFLARE_API_TOKEN", "t"),
-        ("CLOUDFLARE_API_USER_SERVICE_KEY", "s"),
-    ])));
+    let message = config_error(
+        Client::builder()
+            .from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", "t"), ("CLOUDFLARE_API_USER_SERVICE_KEY", "s")])),
+    );
     assert!(message.contains("CLOUDFLARE_API_USER_SERVICE_KEY"), "{message}");
 }
 
@@ -62,10 +61,7 @@ fn half_a_global_key_is_an_error() {
 #[test]
 fn missing_credentials_in_the_builder_is_an_error() {
     let err = Client::builder().build().unwrap_err();
-    assert!(
-        matches!(err, Error::Config(ref m) if m.contains("CLOUDFLARE_API_TOKEN")),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Config(ref m) if m.contains("CLOUDFLARE_API_TOKEN")), "{err:?}");
 }
 
 #[test]
@@ -73,30 +69,18 @@ fn bad_base_urls_and_headers_are_rejected() {
     let token = || Client::builder().credentials(Credentials::api_token("t"));
     assert!(matches!(token().base_url("ftp://x").build(), Err(Error::Config(_))));
     assert!(matches!(token().base_url("not a url").build(), Err(Error::Config(_))));
-    assert!(matches!(
-        token().base_url("http://h/?q=1").build(),
-        Err(Error::Config(_))
-    ));
+    assert!(matches!(token().base_url("http://h/?q=1").build(), Err(Error::Config(_))));
     assert!(matches!(token().header("bad name", "v").build(), Err(Error::Config(_))));
-    let err = Client::builder()
-        .credentials(Credentials::api_token("line\nbreak-secret"))
-        .build()
-        .unwrap_err();
+    let err = Client::builder().credentials(Credentials::api_token("line\nbreak-secret")).build().unwrap_err();
     assert!(!err.to_string().contains("break-secret"), "{err}");
 }
 
 #[test]
 fn defaults() {
-    let client = Client::builder()
-        .credentials(Credentials::api_token("t"))
-        .build()
-        .unwrap();
+    let client = Client::builder().credentials(Credentials::api_token("t")).build().unwrap();
     assert_eq!(client.base_url(), "https://api.cloudflare.com/client/v4");
     let debug = format!("{client:?}");
-    assert!(
-        debug.contains("timeout: 60s") && debug.contains("max_retries: 2"),
-        "{debug}"
-    );
+    assert!(debug.contains("timeout: 60s") && debug.contains("max_retries: 2"), "{debug}");
 }
 
 async fn serve_app(server: &MockServer, when: impl FnOnce(httpmock::When) -> httpmock::When) -> httpmock::Mock<'_> {
@@ -114,18 +98,12 @@ async fn env_base_url_and_each_credential_kind_reach_the_server() {
     let server = MockServer::start_async().await;
     type Pairs<'a> = Vec<(&'a str, &'a str)>;
     let cases: Vec<(Pairs, Pairs)> = vec![
-        (
-            vec![("CLOUDFLARE_API_TOKEN", "tok")],
-            vec![("authorization", "Bearer tok")],
-        ),
+        (vec![("CLOUDFLARE_API_TOKEN", "tok")], vec![("authorization", "Bearer tok")]),
         (
             vec![("CLOUDFLARE_EMAIL", "a@example.com"), ("CLOUDFLARE_API_KEY", "key")],
             vec![("x-auth-email", "a@example.com"), ("x-auth-key", "key")],
         ),
-        (
-            vec![("CLOUDFLARE_API_USER_SERVICE_KEY", "svc")],
-            vec![("x-auth-user-service-key", "svc")],
-        ),
+        (vec![("CLOUDFLARE_API_USER_SERVICE_KEY", "svc")], vec![("x-auth-user-service-key", "svc")]),
     ];
     for (mut vars, headers) in cases {
         let base = server.base_url();
@@ -148,9 +126,7 @@ async fn env_base_url_and_each_credential_kind_reach_the_server() {
 async fn user_agent_and_extra_headers_are_sent() {
     let server = MockServer::start_async().await;
     let mock = serve_app(&server, |w| {
-        w.header("user-agent", "deploy-bot/1.0")
-            .header("x-team", "edge")
-            .header_missing("api-version")
+        w.header("user-agent", "deploy-bot/1.0").header("x-team", "edge").header_missing("api-version")
     })
     .await;
     let client = Client::builder()
@@ -182,6 +158,6 @@ async fn redirects_are_not_followed() {
         .build()
         .unwrap();
     let err = client.spectrum_apps_get(ZONE, APP).await.unwrap_err();
-    assert!(matches!(err, Error::Http(ref e) if e.status == 302), "{err:?}");
+    assert!(matches!(err, Error::Http(ref e) if e.meta.status == 302), "{err:?}");
     assert_eq!(target.calls_async().await, 0);
 }

@@ -6,6 +6,7 @@ mod common;
 use std::num::NonZeroU16;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use cloudflare_spectrum::CurrentQuery;
 use cloudflare_spectrum::types::*;
 use cloudflare_spectrum::{EventsQuery, ListApps};
 use common::*;
@@ -54,32 +55,19 @@ async fn spectrum_apps_list() {
         })
         .await;
 
-    let query = ListApps {
-        page: Some(2),
-        ..ListApps::new()
-            .per_page(20)
-            .order(SpectrumAppsOrder::CreatedOn, SortDirection::Desc)
-    };
+    let query = ListApps::new().per_page(20).order(SpectrumAppsOrder::CreatedOn).direction(SortDirection::Desc).page(2);
     let page = client(&server).spectrum_apps_list(ZONE, &query).await.unwrap();
 
     mock.assert_async().await;
     let req = capture.request();
     assert_eq!(
         sorted_query(&req),
-        pairs(&[
-            ("page", "2"),
-            ("per_page", "20"),
-            ("order", "created_on"),
-            ("direction", "desc")
-        ])
+        pairs(&[("page", "2"), ("per_page", "20"), ("order", "created_on"), ("direction", "desc")])
     );
     assert_exact_headers(&req, &get_headers());
     assert!(req.body_ref().is_empty());
 
-    assert_eq!(
-        page.items,
-        vec![decoded::<SpectrumApp>(full_app()), decoded(paygo_app())]
-    );
+    assert_eq!(page.items, vec![decoded::<SpectrumApp>(full_app()), decoded(paygo_app())]);
     assert_eq!(page.result_info, Some(decoded::<ResultInfo>(info)));
     let info = page.result_info.unwrap();
     assert_eq!((info.page, info.per_page, info.count), (Some(2), Some(20), Some(2)));
@@ -132,7 +120,7 @@ async fn spectrum_apps_get() {
     let origin_dns = app.origin_dns.clone().unwrap();
     assert_eq!(origin_dns.name.as_deref(), Some("origin.example.com"));
     assert_eq!(origin_dns.ttl, Some(600));
-    assert_eq!(origin_dns.type_, Some(OriginDnsType::AAndAaaa));
+    assert_eq!(origin_dns.type_, Some(OriginDnsType::Empty));
     assert_eq!(app.origin_port, Some(port(22)));
     assert_eq!(app.proxy_protocol, Some(ProxyProtocol::Off));
     assert_eq!(app.tls, Some(TlsMode::Off));
@@ -264,15 +252,9 @@ async fn spectrum_apps_update() {
 
     assert_eq!(app, decoded::<SpectrumApp>(returned));
     assert_eq!(app.created_on, utc(2021, 3, 4, 5, 6, 7));
-    assert_eq!(
-        app.origin_port,
-        Some(OriginPort::Range(OriginPortRange("1000-2000".into())))
-    );
+    assert_eq!(app.origin_port, Some(OriginPort::Range(OriginPortRange("1000-2000".into()))));
     assert_eq!(app.tls, Some(TlsMode::Strict));
-    assert_eq!(
-        app.edge_ips.unwrap().ips,
-        vec!["192.0.2.1".to_owned(), "2001:db8::1".to_owned()]
-    );
+    assert_eq!(app.edge_ips.unwrap().ips, vec!["192.0.2.1".to_owned(), "2001:db8::1".to_owned()]);
     assert_eq!(app.origin_dns.unwrap().type_, Some(OriginDnsType::Srv));
 }
 
@@ -310,45 +292,28 @@ async fn spectrum_analytics_current() {
     ]);
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                GET,
-                &format!("/zones/{ZONE}/spectrum/analytics/aggregate/current"),
-                &capture,
-            )
-            .query_param("appID", format!("{APP},{other}"))
-            .query_param("colo_name", "SFO");
+            expect(when, GET, &format!("/zones/{ZONE}/spectrum/analytics/aggregate/current"), &capture)
+                .query_param("appID", format!("{APP},{other}"))
+                .query_param("colo_name", "SFO");
             then.status(200).json_body(envelope(rows.clone()));
         })
         .await;
 
     let current = client(&server)
-        .spectrum_analytics_current(ZONE, &[APP, other], Some("SFO"))
+        .spectrum_analytics_current(ZONE, &CurrentQuery::new().app_ids([APP, other]).colo_name("SFO"))
         .await
         .unwrap();
 
     mock.assert_async().await;
     let req = capture.request();
-    assert_eq!(
-        sorted_query(&req),
-        pairs(&[("appID", &format!("{APP},{other}")), ("colo_name", "SFO")])
-    );
-    assert!(
-        raw_query(&req).contains(&format!("appID={APP}%2C{other}")),
-        "{}",
-        raw_query(&req)
-    );
+    assert_eq!(sorted_query(&req), pairs(&[("appID", &format!("{APP},{other}")), ("colo_name", "SFO")]));
+    assert!(raw_query(&req).contains(&format!("appID={APP}%2C{other}")), "{}", raw_query(&req));
     assert_exact_headers(&req, &get_headers());
 
     assert_eq!(current, decoded::<Vec<SpectrumAnalyticsCurrent>>(rows));
     assert_eq!(current[0].app_id.as_str(), APP);
     assert_eq!(
-        (
-            current[0].bytes_egress,
-            current[0].bytes_ingress,
-            current[0].connections,
-            current[0].duration_avg
-        ),
+        (current[0].bytes_egress, current[0].bytes_ingress, current[0].connections, current[0].duration_avg),
         (1024.0, 2048.5, 3.0, 12.25)
     );
     assert_eq!(current[1].app_id.as_str(), other);
@@ -356,14 +321,13 @@ async fn spectrum_analytics_current() {
 
 /// An analytics query with every parameter set, and what goes on the wire.
 fn events_query() -> (EventsQuery, Vec<(String, String)>) {
-    let query = EventsQuery {
-        metrics: vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress],
-        dimensions: vec![AnalyticsDimension::ColoName, AnalyticsDimension::Event],
-        sort: vec!["-count".into(), "coloName".into()],
-        filters: Some("event==connect".into()),
-        since: Some(utc(2024, 1, 1, 0, 0, 0)),
-        until: Some(utc(2024, 1, 1, 6, 0, 0)),
-    };
+    let query = EventsQuery::new()
+        .metrics(vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress])
+        .dimensions(vec![AnalyticsDimension::ColoName, AnalyticsDimension::Event])
+        .sort(["-count", "coloName"])
+        .filters("event==connect")
+        .since(utc(2024, 1, 1, 0, 0, 0))
+        .until(utc(2024, 1, 1, 6, 0, 0));
     let wire = pairs(&[
         ("metrics", "count"),
         ("metrics", "bytesIngress"),
@@ -406,70 +370,43 @@ fn report(metrics: Value, time_intervals: Option<Value>) -> Value {
 async fn spectrum_analytics_bytime() {
     let server = MockServer::start_async().await;
     let capture = Capture::new();
-    let intervals = json!([
-        ["2024-01-01T00:00:00Z", "2024-01-01T03:00:00Z"],
-        ["2024-01-01T03:00:00Z", "2024-01-01T06:00:00Z"]
-    ]);
+    let intervals =
+        json!([["2024-01-01T00:00:00Z", "2024-01-01T03:00:00Z"], ["2024-01-01T03:00:00Z", "2024-01-01T06:00:00Z"]]);
     let body = report(json!([[1, 2], [10, 20.5]]), Some(intervals));
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                GET,
-                &format!("/zones/{ZONE}/spectrum/analytics/events/bytime"),
-                &capture,
-            )
-            .query_param("time_delta", "hour")
-            .query_param_count("metrics", ".*", 2)
-            .query_param("metrics", "count")
-            .query_param("metrics", "bytesIngress");
+            expect(when, GET, &format!("/zones/{ZONE}/spectrum/analytics/events/bytime"), &capture)
+                .query_param("time_delta", "hour")
+                .query_param_count("metrics", ".*", 2)
+                .query_param("metrics", "count")
+                .query_param("metrics", "bytesIngress");
             then.status(200).json_body(envelope(body.clone()));
         })
         .await;
 
     let (query, mut wire) = events_query();
-    let result = client(&server)
-        .spectrum_analytics_bytime(ZONE, AnalyticsTimeDelta::Hour, &query)
-        .await
-        .unwrap();
+    let result = client(&server).spectrum_analytics_bytime(ZONE, AnalyticsTimeDelta::Hour, &query).await.unwrap();
 
     mock.assert_async().await;
     let req = capture.request();
     wire.push(("time_delta".into(), "hour".into()));
     wire.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(sorted_query(&req), wire);
-    assert!(
-        raw_query(&req).contains("metrics=count&metrics=bytesIngress"),
-        "{}",
-        raw_query(&req)
-    );
-    assert!(
-        !raw_query(&req).contains("%2C"),
-        "arrays must not be comma-joined: {}",
-        raw_query(&req)
-    );
+    assert!(raw_query(&req).contains("metrics=count&metrics=bytesIngress"), "{}", raw_query(&req));
+    assert!(!raw_query(&req).contains("%2C"), "arrays must not be comma-joined: {}", raw_query(&req));
     assert_exact_headers(&req, &get_headers());
 
     assert_eq!(result, decoded::<SpectrumAnalyticsReport>(body));
     assert_eq!(result.data[0].dimensions, vec!["SFO".to_owned(), "connect".to_owned()]);
     assert_eq!(
         result.data[0].metrics,
-        Some(AnalyticsRowMetrics::Series(AnalyticsSeries(vec![
-            vec![1.0, 2.0],
-            vec![10.0, 20.5]
-        ])))
+        Some(AnalyticsRowMetrics::Series(AnalyticsSeries(vec![vec![1.0, 2.0], vec![10.0, 20.5]])))
     );
     assert_eq!(result.totals.0.get("bytesIngress"), Some(&30.5));
     assert_eq!(result.time_intervals.len(), 2);
-    assert_eq!(
-        result.time_intervals[1],
-        vec!["2024-01-01T03:00:00Z".to_owned(), "2024-01-01T06:00:00Z".to_owned()]
-    );
+    assert_eq!(result.time_intervals[1], vec!["2024-01-01T03:00:00Z".to_owned(), "2024-01-01T06:00:00Z".to_owned()]);
     assert_eq!(result.query.since, Some(utc(2024, 1, 1, 0, 0, 0)));
-    assert_eq!(
-        result.query.metrics,
-        vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress]
-    );
+    assert_eq!(result.query.metrics, vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress]);
     assert_eq!((result.data_lag, result.rows), (60.0, 1.0));
 }
 
@@ -480,15 +417,10 @@ async fn spectrum_analytics_summary() {
     let body = report(json!([3, 30.5]), None);
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                GET,
-                &format!("/zones/{ZONE}/spectrum/analytics/events/summary"),
-                &capture,
-            )
-            .query_param_missing("time_delta")
-            .query_param("dimensions", "coloName")
-            .query_param("dimensions", "event");
+            expect(when, GET, &format!("/zones/{ZONE}/spectrum/analytics/events/summary"), &capture)
+                .query_param_missing("time_delta")
+                .query_param("dimensions", "coloName")
+                .query_param("dimensions", "event");
             then.status(200).json_body(envelope(body.clone()));
         })
         .await;
@@ -499,18 +431,11 @@ async fn spectrum_analytics_summary() {
     mock.assert_async().await;
     let req = capture.request();
     assert_eq!(sorted_query(&req), wire);
-    assert!(
-        raw_query(&req).contains("dimensions=coloName&dimensions=event"),
-        "{}",
-        raw_query(&req)
-    );
+    assert!(raw_query(&req).contains("dimensions=coloName&dimensions=event"), "{}", raw_query(&req));
     assert_exact_headers(&req, &get_headers());
 
     assert_eq!(result, decoded::<SpectrumAnalyticsReport>(body));
-    assert_eq!(
-        result.data[0].metrics,
-        Some(AnalyticsRowMetrics::Values(AnalyticsValues(vec![3.0, 30.5])))
-    );
+    assert_eq!(result.data[0].metrics, Some(AnalyticsRowMetrics::Values(AnalyticsValues(vec![3.0, 30.5]))));
     assert_eq!(result.max.0.get("count"), Some(&2.0));
     assert_eq!(result.min.0.get("bytesIngress"), Some(&10.0));
     assert!(result.time_intervals.is_empty());
@@ -641,14 +566,9 @@ async fn magic_apps_update() {
     let sent = json!({ "name": "Cloudflare Dashboard", "type": "Development" });
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                PUT,
-                &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"),
-                &capture,
-            )
-            .header("content-type", "application/json")
-            .json_body(sent.clone());
+            expect(when, PUT, &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"), &capture)
+                .header("content-type", "application/json")
+                .json_body(sent.clone());
             then.status(200).json_body(envelope(magic_app()));
         })
         .await;
@@ -661,10 +581,7 @@ async fn magic_apps_update() {
         source_subnets: vec![],
         extra: Default::default(),
     };
-    let app = client(&server)
-        .magic_apps_update(ACCOUNT, ACCOUNT_APP, &update)
-        .await
-        .unwrap();
+    let app = client(&server).magic_apps_update(ACCOUNT, ACCOUNT_APP, &update).await.unwrap();
 
     mock.assert_async().await;
     let req = capture.request();
@@ -685,14 +602,9 @@ async fn magic_apps_patch() {
     returned["hostnames"] = sent["hostnames"].clone();
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                PATCH,
-                &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"),
-                &capture,
-            )
-            .header("content-type", "application/json")
-            .json_body(sent.clone());
+            expect(when, PATCH, &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"), &capture)
+                .header("content-type", "application/json")
+                .json_body(sent.clone());
             then.status(200).json_body(envelope(returned.clone()));
         })
         .await;
@@ -701,25 +613,15 @@ async fn magic_apps_patch() {
         hostnames: vec!["auth.cloudflare.com".into(), "dash.cloudflare.com".into()],
         ..decoded::<MagicAppUpdate>(json!({}))
     };
-    let app = client(&server)
-        .magic_apps_patch(ACCOUNT, ACCOUNT_APP, &patch)
-        .await
-        .unwrap();
+    let app = client(&server).magic_apps_patch(ACCOUNT, ACCOUNT_APP, &patch).await.unwrap();
 
     mock.assert_async().await;
     let req = capture.request();
-    assert_eq!(
-        serde_json::from_slice::<Value>(req.body_ref()).unwrap(),
-        sent,
-        "only the fields set are sent"
-    );
+    assert_eq!(serde_json::from_slice::<Value>(req.body_ref()).unwrap(), sent, "only the fields set are sent");
     assert_exact_headers(&req, &body_headers());
 
     assert_eq!(app, decoded::<MagicAccountApp>(returned));
-    assert_eq!(
-        app.hostnames,
-        vec!["auth.cloudflare.com".to_owned(), "dash.cloudflare.com".to_owned()]
-    );
+    assert_eq!(app.hostnames, vec!["auth.cloudflare.com".to_owned(), "dash.cloudflare.com".to_owned()]);
     assert_eq!(app.name.as_deref(), Some("Cloudflare Dashboard"));
 }
 
@@ -729,12 +631,7 @@ async fn magic_apps_delete() {
     let capture = Capture::new();
     let mock = server
         .mock_async(|when, then| {
-            expect(
-                when,
-                DELETE,
-                &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"),
-                &capture,
-            );
+            expect(when, DELETE, &format!("/accounts/{ACCOUNT}/magic/apps/{ACCOUNT_APP}"), &capture);
             then.status(200).json_body(envelope(magic_app()));
         })
         .await;

@@ -32,9 +32,7 @@ async fn line_with(lines: &mut Lines<BufReader<ChildStdout>>, needle: &str) -> S
         }
         panic!("stdout ended before a line with {needle:?}");
     };
-    timeout(Duration::from_secs(20), read)
-        .await
-        .unwrap_or_else(|_| panic!("no line with {needle:?} within 20 s"))
+    timeout(Duration::from_secs(20), read).await.unwrap_or_else(|_| panic!("no line with {needle:?} within 20 s"))
 }
 
 #[tokio::test]
@@ -43,10 +41,7 @@ async fn serves_and_stops_on_sigterm() {
     let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
     let listening = line_with(&mut lines, "listening on ").await;
     let url = listening.rsplit(' ').next().expect("a URL").to_owned();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && url.ends_with("/client/v4"),
-        "{url}"
-    );
+    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/client/v4"), "{url}");
     let token_line = line_with(&mut lines, "accepted token: ").await;
     assert!(token_line.contains("fake-token"));
 
@@ -57,43 +52,25 @@ async fn serves_and_stops_on_sigterm() {
         .max_retries(0)
         .build()
         .unwrap();
-    let page = client
-        .spectrum_apps_list(ZONE_ID, &ListApps::new())
-        .await
-        .expect("a list");
+    let page = client.spectrum_apps_list(ZONE_ID, &ListApps::new()).await.expect("a list");
     assert!(page.items.is_empty());
 
     let pid = child.id().expect("a running child").to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .expect("kill runs");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill runs");
     assert!(killed.success());
-    let status = timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("exits within 10 s after SIGTERM");
+    let status = timeout(Duration::from_secs(10), child.wait()).await.expect("exits within 10 s after SIGTERM");
     assert!(status.expect("an exit status").success());
     line_with(&mut lines, "SIGTERM received").await;
-    assert!(
-        client.spectrum_apps_list(ZONE_ID, &ListApps::new()).await.is_err(),
-        "the port is closed"
-    );
+    assert!(client.spectrum_apps_list(ZONE_ID, &ListApps::new()).await.is_err(), "the port is closed");
 }
 
 #[tokio::test]
 async fn help_and_bad_arguments() {
-    let help = timeout(Duration::from_secs(20), spawn(&["--help"]).wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    let help = timeout(Duration::from_secs(20), spawn(&["--help"]).wait_with_output()).await.unwrap().unwrap();
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--port"));
 
-    let bad = timeout(Duration::from_secs(20), spawn(&["--port", "nope"]).wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    let bad = timeout(Duration::from_secs(20), spawn(&["--port", "nope"]).wait_with_output()).await.unwrap().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid port"));
 }

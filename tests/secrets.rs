@@ -84,23 +84,12 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         assert_eq!(err.cf_ray(), Some("8f0aa1b2c3d4e5f7-SJC"));
 
         // The secret did go over the wire, in the request headers only.
-        assert!(
-            server
-                .requests()
-                .iter()
-                .all(|r| r.contains(TOKEN) || r.contains(KEY) || r.contains(SERVICE))
-        );
+        assert!(server.requests().iter().all(|r| r.contains(TOKEN) || r.contains(KEY) || r.contains(SERVICE)));
 
         let trace = capture.text();
         assert_clean(&trace, "tracing output");
-        assert!(
-            trace.contains("8f0aa1b2c3d4e5f6-SJC"),
-            "cf-ray missing from traces: {trace}"
-        );
-        assert!(
-            trace.contains("spectrum_apps_get") && trace.contains("attempt=2"),
-            "{trace}"
-        );
+        assert!(trace.contains("8f0aa1b2c3d4e5f6-SJC"), "cf-ray missing from traces: {trace}");
+        assert!(trace.contains("spectrum_apps_get") && trace.contains("attempt=2"), "{trace}");
         assert!(trace.contains("status=503") && trace.contains("status=403"), "{trace}");
     }
 }

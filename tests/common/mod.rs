@@ -24,12 +24,7 @@ pub fn client(server: &MockServer) -> Client {
 
 /// A client for `server` with these credentials and no retries.
 pub fn client_with(server: &MockServer, credentials: Credentials) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .credentials(credentials)
-        .max_retries(0)
-        .build()
-        .expect("client")
+    Client::builder().base_url(server.base_url()).credentials(credentials).max_retries(0).build().expect("client")
 }
 
 /// A successful envelope holding `result`.
@@ -143,18 +138,18 @@ pub fn assert_exact_headers(req: &HttpMockRequest, expected: &[(&str, &str)]) {
         .filter(|(k, _)| k != "host" && k != "content-length")
         .collect();
     got.sort();
-    let mut want: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-        .collect();
+    let mut want: Vec<(String, String)> =
+        expected.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
     want.sort();
     assert_eq!(got, want, "request headers");
 }
 
-/// The headers every JSON request without a body carries.
+/// The headers every JSON request without a body carries (compressed
+/// responses are asked for, as the official SDKs do).
 pub fn get_headers() -> Vec<(&'static str, &'static str)> {
     vec![
         ("accept", "application/json"),
+        ("accept-encoding", "gzip,deflate"),
         ("authorization", "Bearer test-token"),
         ("user-agent", USER_AGENT),
     ]
@@ -184,8 +179,5 @@ pub fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// The raw query string of a request as sent (still percent-encoded).
 pub fn raw_query(req: &HttpMockRequest) -> String {
-    req.uri_str()
-        .split_once('?')
-        .map(|(_, q)| q.to_owned())
-        .unwrap_or_default()
+    req.uri_str().split_once('?').map(|(_, q)| q.to_owned()).unwrap_or_default()
 }

@@ -68,12 +68,7 @@ impl Faulty {
                 index += 1;
             }
         });
-        Self {
-            url,
-            requests,
-            written,
-            task,
-        }
+        Self { url, requests, written, task }
     }
 
     /// The same acts for every connection.
@@ -183,10 +178,7 @@ async fn read_request(socket: &mut TcpStream) -> String {
                 let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
                 let length = head
                     .lines()
-                    .find_map(|l| {
-                        l.strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                    })
+                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
                     .unwrap_or(0);
                 if buf.len() >= end + 4 + length {
                     break;
@@ -208,21 +200,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A retry policy with millisecond backoff and a 1 s cap on server delays.
 pub fn fast_retries(max_retries: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_retries,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(1),
-    }
+    RetryPolicy::new()
+        .max_retries(max_retries)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+        .max_retry_after(Duration::from_secs(1))
 }
 
 /// A complete response: status, headers, body, `content-length` and
 /// `connection: close`.
 pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
+    let mut out = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
     for (name, value) in headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
