@@ -22,12 +22,8 @@ fn group<T: DeserializeOwned>(criterion: &mut Criterion, name: &str, body: &Byte
     assert!(check(&typed), "{name}: unexpected content");
     let mut group = criterion.benchmark_group(name);
     group.throughput(Throughput::BytesDecimal(body.len() as u64));
-    group.bench_function("crate_types", |b| {
-        b.iter(|| serde_json::from_slice::<T>(black_box(body)).unwrap())
-    });
-    group.bench_function("serde_json_value", |b| {
-        b.iter(|| serde_json::from_slice::<Value>(black_box(body)).unwrap())
-    });
+    group.bench_function("crate_types", |b| b.iter(|| serde_json::from_slice::<T>(black_box(body)).unwrap()));
+    group.bench_function("serde_json_value", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(body)).unwrap()));
     group.finish();
 }
 
@@ -41,9 +37,7 @@ fn main() {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    group::<SpectrumAppListResponse>(&mut criterion, "decode_list_page_100", &list, |e| {
-        e.result.len() == PER_PAGE
-    });
+    group::<SpectrumAppListResponse>(&mut criterion, "decode_list_page_100", &list, |e| e.result.len() == PER_PAGE);
     group::<SpectrumAnalyticsReportResponse>(&mut criterion, "decode_bytime_1000", &bytime, |e| {
         e.result.data.len() == 1_000
     });

@@ -111,7 +111,7 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
 
 /// Streams every app of `zone`, touching each and keeping none.
 async fn stream(client: &Client, zone: &str) -> usize {
-    let mut apps = pin!(client.spectrum_apps_stream(zone, ListApps::new()));
+    let mut apps = pin!(client.spectrum_apps_stream(zone, &ListApps::new()));
     let mut count = 0;
     while let Some(app) = apps.try_next().await.expect("stream") {
         black_box(&app);
@@ -122,10 +122,7 @@ async fn stream(client: &Client, zone: &str) -> usize {
 
 /// Collects every app of `zone`.
 async fn list_all(client: &Client, zone: &str) -> usize {
-    let apps = client
-        .spectrum_apps_list_all(zone, ListApps::new())
-        .await
-        .expect("list_all");
+    let apps = client.spectrum_apps_list_all(zone, &ListApps::new()).await.expect("list_all");
     black_box(&apps);
     apps.len()
 }
@@ -158,10 +155,7 @@ fn allocations(args: &Args, runtime: &tokio::runtime::Runtime, bench: &Bench) {
             let (calls, bytes) = (CLIENT_CALLS.load(Relaxed), TOTAL.load(Relaxed));
             runtime.block_on(bench.run(side, op, count));
             let per = |delta: isize| delta as f64 / count as f64;
-            cells.push((
-                per(CLIENT_CALLS.load(Relaxed) - calls),
-                per(TOTAL.load(Relaxed) - bytes),
-            ));
+            cells.push((per(CLIENT_CALLS.load(Relaxed) - calls), per(TOTAL.load(Relaxed) - bytes)));
         }
         let [(ours, our_bytes), (theirs, their_bytes)] = [cells[0], cells[1]];
         println!(
@@ -198,11 +192,7 @@ fn list_memory(args: &Args, runtime: &tokio::runtime::Runtime, client: &Client) 
             let started = Instant::now();
             let (count, client_peak, process_peak) = peak_of(|| {
                 runtime.block_on(async {
-                    if streaming {
-                        stream(client, zone).await
-                    } else {
-                        list_all(client, zone).await
-                    }
+                    if streaming { stream(client, zone).await } else { list_all(client, zone).await }
                 })
             });
             seconds.push(started.elapsed().as_secs_f64());

@@ -26,6 +26,7 @@ fn main() {
     let runtime = client_runtime();
     let bench = Bench::new(&server.base_url());
     runtime.block_on(bench.check());
+    bench.check_headers(&runtime, &server);
 
     let mut criterion = Criterion::default()
         .sample_size(30)
@@ -73,20 +74,12 @@ fn summary(args: &Args, runtime: &tokio::runtime::Runtime, bench: &Bench, starte
         for round in 0..rounds {
             // Alternate which side goes first, so drift in the machine's load
             // is shared evenly.
-            let order = if round % 2 == 0 {
-                [Side::Crate, Side::Baseline]
-            } else {
-                [Side::Baseline, Side::Crate]
-            };
+            let order = if round % 2 == 0 { [Side::Crate, Side::Baseline] } else { [Side::Baseline, Side::Crate] };
             for side in order {
                 let ((), wall, cpu) = timed(|| runtime.block_on(bench.run(side, op, per_round)));
                 let per = |d: Duration| d.as_nanos() as f64 / per_round as f64;
                 let sample = (per(wall), per(cpu));
-                if side == Side::Crate {
-                    ours.push(sample)
-                } else {
-                    theirs.push(sample)
-                }
+                if side == Side::Crate { ours.push(sample) } else { theirs.push(sample) }
             }
         }
         let column = |rounds: &Rounds, pick: fn(&(f64, f64)) -> f64| {
@@ -97,23 +90,15 @@ fn summary(args: &Args, runtime: &tokio::runtime::Runtime, bench: &Bench, starte
         let (wall_c, wall_b) = (column(&ours, |s| s.0), column(&theirs, |s| s.0));
         let (cpu_c, cpu_b) = (column(&ours, |s| s.1), column(&theirs, |s| s.1));
         let paired = |pick: fn(&(f64, f64)) -> f64| {
-            spread(
-                &ours
-                    .iter()
-                    .zip(&theirs)
-                    .map(|(a, b)| pick(a) / pick(b))
-                    .collect::<Vec<_>>(),
-            )
+            spread(&ours.iter().zip(&theirs).map(|(a, b)| pick(a) / pick(b)).collect::<Vec<_>>())
         };
         let (wall_ratio, cpu_ratio) = (paired(|s| s.0), paired(|s| s.1));
         let group = format!("roundtrip_{name}");
-        let criterion_ratio = match (
-            criterion_median(&group, "crate", started),
-            criterion_median(&group, "baseline", started),
-        ) {
-            (Some((ours, ..)), Some((theirs, ..))) => format!("{:.3}", ours / theirs),
-            _ => "-".to_owned(),
-        };
+        let criterion_ratio =
+            match (criterion_median(&group, "crate", started), criterion_median(&group, "baseline", started)) {
+                (Some((ours, ..)), Some((theirs, ..))) => format!("{:.3}", ours / theirs),
+                _ => "-".to_owned(),
+            };
         println!(
             "{name:<18} {:>24} {:>24} {:>26} {:>26} {criterion_ratio:>16}",
             cell(wall_c),
@@ -129,8 +114,9 @@ fn summary(args: &Args, runtime: &tokio::runtime::Runtime, bench: &Bench, starte
     }
     println!("(ratios: median of the per-round ratios [min–max]; target ≤ 1.10)");
     println!(
-        "(response bodies: get/create {} B, summary {} B, list page {} B)",
+        "(response bodies: get/create/update {} B, delete {} B, summary {} B, list page {} B)",
         common::app_body().len(),
+        common::delete_body().len(),
         common::summary_body().len(),
         common::list_page_body(1, 1).len()
     );

@@ -7,15 +7,16 @@ use std::convert::Infallible;
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone as _, Utc};
 use cloudflare_spectrum::types::{
     AnalyticsDimension, AnalyticsMetric, EdgeIps, EdgeIpsConnectivity, OriginDns, OriginPort, SpectrumAnalyticsReport,
-    SpectrumAnalyticsReportResponse, SpectrumApp, SpectrumAppConfig, SpectrumAppListResponse, SpectrumAppResponse,
-    SpectrumDns, SpectrumDnsType, TlsMode, TrafficType,
+    SpectrumAnalyticsReportResponse, SpectrumApp, SpectrumAppConfig, SpectrumAppDeleteResponse, SpectrumAppId,
+    SpectrumAppListResponse, SpectrumAppResponse, SpectrumDns, SpectrumDnsType, TlsMode, TrafficType,
 };
 use cloudflare_spectrum::{Client, Credentials, EventsQuery, ListApps};
 use http_body_util::{BodyExt as _, Full};
@@ -64,11 +65,16 @@ fn to_bytes(value: &Value) -> Bytes {
     Bytes::from(serde_json::to_vec(value).expect("serialises"))
 }
 
-/// `GET …/apps/{id}` and `POST …/apps`: one app.
+/// `GET …/apps/{id}`, `PUT …/apps/{id}` and `POST …/apps`: one app.
 pub fn app_body() -> Bytes {
     let mut app = app_json(0);
     app["id"] = json!(APP);
     to_bytes(&envelope(app))
+}
+
+/// `DELETE …/apps/{id}`: the id of the deleted app.
+pub fn delete_body() -> Bytes {
+    to_bytes(&envelope(json!({ "id": APP })))
 }
 
 /// Page `page` (from 1) of a list of `pages` pages of `PER_PAGE` apps, with
@@ -131,71 +137,48 @@ pub fn bytime_body(rows: usize) -> Bytes {
     let data = (0..rows)
         .map(|i| {
             let count: Vec<Value> = (0..BYTIME_BUCKETS).map(|h| json!(i + h)).collect();
-            let bytes: Vec<Value> = (0..BYTIME_BUCKETS)
-                .map(|h| json!((i * 1000 + h) as f64 + 0.5))
-                .collect();
+            let bytes: Vec<Value> = (0..BYTIME_BUCKETS).map(|h| json!((i * 1000 + h) as f64 + 0.5)).collect();
             json!({ "dimensions": [format!("{i:032x}")], "metrics": [count, bytes] })
         })
         .collect();
     let intervals = (0..BYTIME_BUCKETS)
-        .map(|h| {
-            json!([
-                format!("2024-01-01T{h:02}:00:00Z"),
-                format!("2024-01-01T{:02}:00:00Z", h + 1)
-            ])
-        })
+        .map(|h| json!([format!("2024-01-01T{h:02}:00:00Z"), format!("2024-01-01T{:02}:00:00Z", h + 1)]))
         .collect();
     to_bytes(&report(data, Some(intervals)))
 }
 
 /// The body of the create benchmark: a full configuration.
 pub fn app_config() -> SpectrumAppConfig {
-    let dns = SpectrumDns {
-        name: Some("ssh.example.com".into()),
-        type_: Some(SpectrumDnsType::Cname),
-        ..Default::default()
-    };
+    let dns =
+        SpectrumDns { name: Some("ssh.example.com".into()), type_: Some(SpectrumDnsType::Cname), ..Default::default() };
     SpectrumAppConfig {
         traffic_type: Some(TrafficType::Direct),
         tls: Some(TlsMode::Off),
-        edge_ips: Some(EdgeIps {
-            connectivity: Some(EdgeIpsConnectivity::All),
-            ..Default::default()
-        }),
-        origin_dns: Some(OriginDns {
-            name: Some("origin.example.com".into()),
-            ttl: Some(600),
-            ..Default::default()
-        }),
+        edge_ips: Some(EdgeIps { connectivity: Some(EdgeIpsConnectivity::All), ..Default::default() }),
+        origin_dns: Some(OriginDns { name: Some("origin.example.com".into()), ttl: Some(600), ..Default::default() }),
         origin_port: std::num::NonZeroU16::new(22).map(|port| OriginPort::Number(port.into())),
         ..SpectrumAppConfig::new(dns, "tcp/22")
     }
 }
 
 pub fn utc(hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 1, 1, hour, 0, 0)
-        .single()
-        .expect("valid date")
+    Utc.with_ymd_and_hms(2024, 1, 1, hour, 0, 0).single().expect("valid date")
 }
 
 /// The analytics query of the summary benchmark.
 pub fn events_query() -> EventsQuery {
-    EventsQuery {
-        metrics: vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress],
-        dimensions: vec![AnalyticsDimension::AppId],
-        sort: vec!["-count".into()],
-        filters: Some("event==connect".into()),
-        since: Some(utc(0)),
-        until: Some(utc(6)),
-    }
+    EventsQuery::new()
+        .metrics(vec![AnalyticsMetric::Count, AnalyticsMetric::BytesIngress])
+        .dimensions(vec![AnalyticsDimension::AppId])
+        .sort(["-count"])
+        .filters("event==connect")
+        .since(utc(0))
+        .until(utc(6))
 }
 
 /// The list query of the one-page benchmark (`?page=1&per_page=100`).
 pub fn list_query() -> ListApps {
-    ListApps {
-        page: Some(1),
-        ..ListApps::new().per_page(PER_PAGE as u32)
-    }
+    ListApps::new().per_page(PER_PAGE as u32).page(1)
 }
 
 // ------------------------------------------------------------------ server
@@ -204,6 +187,7 @@ pub fn list_query() -> ListApps {
 /// a reference-count increment, the same for both clients.
 pub struct Canned {
     pub app: Bytes,
+    pub deleted: Bytes,
     pub summary: Bytes,
     pub bytime: Bytes,
     /// The pages of `ZONE`'s app list.
@@ -212,21 +196,34 @@ pub struct Canned {
     pub one_page: Bytes,
     empty_page: Bytes,
     not_found: Bytes,
+    /// While set, the server keeps the headers of each request it gets
+    /// (off while measuring: the check of both sides' headers only).
+    record: AtomicBool,
+    last_headers: Mutex<Vec<(String, String)>>,
 }
 
 impl Canned {
     /// `pages` pages of 100 apps in `ZONE`, one page in `ONE_PAGE_ZONE`.
     pub fn new(pages: usize) -> Self {
+        Self::with_bytime(pages, 1_000)
+    }
+
+    /// As `new`, with a bytime report of `rows` rows (the instruction
+    /// counts, run under valgrind, use none).
+    pub fn with_bytime(pages: usize, rows: usize) -> Self {
         Self {
             app: app_body(),
+            deleted: delete_body(),
             summary: summary_body(),
-            bytime: bytime_body(1_000),
+            bytime: bytime_body(rows),
             pages: (1..=pages).map(|page| list_page_body(page, pages)).collect(),
             one_page: list_page_body(1, 1),
             empty_page: empty_page_body(),
             not_found: to_bytes(&json!({
                 "success": false, "errors": [{ "code": 10000, "message": "not found" }], "messages": [], "result": null
             })),
+            record: AtomicBool::new(false),
+            last_headers: Mutex::new(Vec::new()),
         }
     }
 
@@ -251,7 +248,10 @@ impl Canned {
             (&Method::POST, "spectrum/apps") => (StatusCode::OK, self.app.clone()),
             (&Method::GET, "spectrum/analytics/events/summary") => (StatusCode::OK, self.summary.clone()),
             (&Method::GET, "spectrum/analytics/events/bytime") => (StatusCode::OK, self.bytime.clone()),
-            (&Method::GET, app) if app.starts_with("spectrum/apps/") => (StatusCode::OK, self.app.clone()),
+            (&Method::GET | &Method::PUT, app) if app.starts_with("spectrum/apps/") => {
+                (StatusCode::OK, self.app.clone())
+            }
+            (&Method::DELETE, app) if app.starts_with("spectrum/apps/") => (StatusCode::OK, self.deleted.clone()),
             _ => (StatusCode::NOT_FOUND, self.not_found.clone()),
         }
     }
@@ -259,6 +259,15 @@ impl Canned {
 
 async fn serve(canned: Arc<Canned>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
+    if canned.record.load(Ordering::SeqCst) {
+        let mut headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        headers.sort();
+        *canned.last_headers.lock().expect("headers lock") = headers;
+    }
     // Read (and drop) any request body so the connection stays reusable.
     let _ = body.collect().await;
     let (status, body) = canned.route(&parts.method, parts.uri.path(), parts.uri.query());
@@ -275,21 +284,21 @@ async fn serve(canned: Arc<Canned>, request: Request<Incoming>) -> Result<Respon
 /// its work runs on (or is charged to) the client's thread.
 pub struct Server {
     pub addr: SocketAddr,
+    canned: Arc<Canned>,
 }
 
 impl Server {
     pub fn start(canned: Canned) -> Self {
         let canned = Arc::new(canned);
+        let shared = canned.clone();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         std::thread::Builder::new()
             .name("canned-server".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
                 runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
                     loop {
@@ -301,15 +310,22 @@ impl Server {
                         tokio::spawn(async move {
                             let service = hyper::service::service_fn(move |request| serve(canned.clone(), request));
                             let io = hyper_util::rt::TokioIo::new(stream);
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(io, service)
-                                .await;
+                            let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
                         });
                     }
                 });
             })
             .expect("server thread");
-        Self { addr }
+        Self { addr, canned: shared }
+    }
+
+    /// The headers of the request `send` makes, as the server got them
+    /// (sorted name, value pairs).
+    pub fn headers_of<T>(&self, send: impl FnOnce() -> T) -> Vec<(String, String)> {
+        self.canned.record.store(true, Ordering::SeqCst);
+        send();
+        self.canned.record.store(false, Ordering::SeqCst);
+        std::mem::take(&mut *self.canned.last_headers.lock().expect("headers lock"))
     }
 
     pub fn base_url(&self) -> String {
@@ -322,11 +338,7 @@ impl Server {
 /// The crate's client with its defaults (60 s timeout, 5 s connect timeout,
 /// no redirects, 2 retries), an API token, pointed at `base_url`.
 pub fn crate_client(base_url: &str) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .credentials(Credentials::api_token(TOKEN))
-        .build()
-        .expect("client")
+    Client::builder().base_url(base_url).credentials(Credentials::api_token(TOKEN)).build().expect("client")
 }
 
 /// The failures of the baseline: what a careful hand-written client checks.
@@ -348,7 +360,8 @@ impl From<reqwest::Error> for BaselineError {
 /// headers as the crate, built once; per request it builds the request,
 /// sends it, reads the bytes, checks the status, decodes the envelope into
 /// the same generated types with `serde_json::from_slice` and checks
-/// `success`.
+/// `success`. It checks no id and tolerates no odd envelope: it is the
+/// floor the crate is held to.
 #[derive(Clone)]
 pub struct Baseline {
     http: reqwest::Client,
@@ -357,29 +370,46 @@ pub struct Baseline {
 }
 
 const TIMEOUT: Duration = Duration::from_secs(60);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The `reqwest::Client` the crate builds for `base_url`, written out:
+/// 60 s timeout (on the client, so no request needs its own), 5 s connect
+/// timeout, no redirects, and, for an `http://` URL, no CA store (such a
+/// client never makes a TLS connection). The floor of building a client.
+pub fn floor_http_client(base_url: &str) -> reqwest::Client {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none());
+    let builder = if base_url.starts_with("https://") { builder } else { builder.tls_certs_only(std::iter::empty()) };
+    builder.build().expect("reqwest client")
+}
+
+/// The same settings with reqwest's default TLS configuration (the
+/// platform's CA store): what a client costs when nobody thinks of it.
+pub fn default_tls_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client")
+}
 
 impl Baseline {
     pub fn new(base_url: &str) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("reqwest client");
+        let http = floor_http_client(base_url);
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header value");
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         headers.insert(USER_AGENT, HeaderValue::from_static(CRATE_USER_AGENT));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        Self {
-            http,
-            base: base_url.to_owned(),
-            headers,
-        }
+        Self { http, base: base_url.to_owned(), headers }
     }
 
     async fn call<E: serde::de::DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<E, BaselineError> {
-        let response = request.headers(self.headers.clone()).timeout(TIMEOUT).send().await?;
+        let response = request.headers(self.headers.clone()).send().await?;
         let status = response.status();
         let body = response.bytes().await?;
         if !status.is_success() {
@@ -402,11 +432,31 @@ impl Baseline {
         zone: &str,
         config: &SpectrumAppConfig,
     ) -> Result<SpectrumApp, BaselineError> {
-        let request = self
-            .http
-            .post(format!("{}/zones/{zone}/spectrum/apps", self.base))
-            .json(config);
+        let request = self.http.post(format!("{}/zones/{zone}/spectrum/apps", self.base)).json(config);
         let envelope: SpectrumAppResponse = self.call(request).await?;
+        if !envelope.success {
+            return Err(BaselineError::NotSuccess);
+        }
+        Ok(envelope.result)
+    }
+
+    pub async fn spectrum_apps_update(
+        &self,
+        zone: &str,
+        app: &str,
+        config: &SpectrumAppConfig,
+    ) -> Result<SpectrumApp, BaselineError> {
+        let request = self.http.put(format!("{}/zones/{zone}/spectrum/apps/{app}", self.base)).json(config);
+        let envelope: SpectrumAppResponse = self.call(request).await?;
+        if !envelope.success {
+            return Err(BaselineError::NotSuccess);
+        }
+        Ok(envelope.result)
+    }
+
+    pub async fn spectrum_apps_delete(&self, zone: &str, app: &str) -> Result<SpectrumAppId, BaselineError> {
+        let request = self.http.delete(format!("{}/zones/{zone}/spectrum/apps/{app}", self.base));
+        let envelope: SpectrumAppDeleteResponse = self.call(request).await?;
         if !envelope.success {
             return Err(BaselineError::NotSuccess);
         }
@@ -427,10 +477,8 @@ impl Baseline {
         pairs.extend(since.as_deref().map(|t| ("since", t)));
         pairs.extend(query.sort.iter().map(|s| ("sort", s.as_str())));
         pairs.extend(until.as_deref().map(|t| ("until", t)));
-        let request = self
-            .http
-            .get(format!("{}/zones/{zone}/spectrum/analytics/events/summary", self.base))
-            .query(&pairs);
+        let request =
+            self.http.get(format!("{}/zones/{zone}/spectrum/analytics/events/summary", self.base)).query(&pairs);
         let envelope: SpectrumAnalyticsReportResponse = self.call(request).await?;
         if !envelope.success {
             return Err(BaselineError::NotSuccess);
@@ -463,14 +511,18 @@ impl Baseline {
 pub enum Op {
     GetApp,
     CreateApp,
+    UpdateApp,
+    DeleteApp,
     AnalyticsSummary,
     ListPage,
 }
 
 /// The operations, with the names used in benchmark ids.
-pub const OPS: [(Op, &str); 4] = [
+pub const OPS: [(Op, &str); 6] = [
     (Op::GetApp, "get_app"),
     (Op::CreateApp, "create_app"),
+    (Op::UpdateApp, "update_app"),
+    (Op::DeleteApp, "delete_app"),
     (Op::AnalyticsSummary, "analytics_summary"),
     (Op::ListPage, "list_page_100"),
 ];
@@ -508,18 +560,15 @@ impl Bench {
         let client = &self.client;
         match op {
             Op::GetApp => drop(black_box(client.spectrum_apps_get(ZONE, APP).await.expect("get"))),
-            Op::CreateApp => drop(black_box(
-                client.spectrum_apps_create(ZONE, &self.config).await.expect("create"),
-            )),
-            Op::AnalyticsSummary => drop(black_box(
-                client
-                    .spectrum_analytics_summary(ZONE, &self.query)
-                    .await
-                    .expect("summary"),
-            )),
-            Op::ListPage => drop(black_box(
-                client.spectrum_apps_list(ZONE, &self.list).await.expect("list"),
-            )),
+            Op::CreateApp => drop(black_box(client.spectrum_apps_create(ZONE, &self.config).await.expect("create"))),
+            Op::UpdateApp => {
+                drop(black_box(client.spectrum_apps_update(ZONE, APP, &self.config).await.expect("update")))
+            }
+            Op::DeleteApp => drop(black_box(client.spectrum_apps_delete(ZONE, APP).await.expect("delete"))),
+            Op::AnalyticsSummary => {
+                drop(black_box(client.spectrum_analytics_summary(ZONE, &self.query).await.expect("summary")))
+            }
+            Op::ListPage => drop(black_box(client.spectrum_apps_list(ZONE, &self.list).await.expect("list"))),
         }
     }
 
@@ -528,20 +577,17 @@ impl Bench {
         let baseline = &self.baseline;
         match op {
             Op::GetApp => drop(black_box(baseline.spectrum_apps_get(ZONE, APP).await.expect("get"))),
-            Op::CreateApp => drop(black_box(
-                baseline.spectrum_apps_create(ZONE, &self.config).await.expect("create"),
-            )),
-            Op::AnalyticsSummary => drop(black_box(
-                baseline
-                    .spectrum_analytics_summary(ZONE, &self.query)
-                    .await
-                    .expect("summary"),
-            )),
+            Op::CreateApp => drop(black_box(baseline.spectrum_apps_create(ZONE, &self.config).await.expect("create"))),
+            Op::UpdateApp => {
+                drop(black_box(baseline.spectrum_apps_update(ZONE, APP, &self.config).await.expect("update")))
+            }
+            Op::DeleteApp => drop(black_box(baseline.spectrum_apps_delete(ZONE, APP).await.expect("delete"))),
+            Op::AnalyticsSummary => {
+                drop(black_box(baseline.spectrum_analytics_summary(ZONE, &self.query).await.expect("summary")))
+            }
             Op::ListPage => {
                 let per_page = PER_PAGE as u32;
-                drop(black_box(
-                    baseline.spectrum_apps_list(ZONE, 1, per_page).await.expect("list"),
-                ))
+                drop(black_box(baseline.spectrum_apps_list(ZONE, 1, per_page).await.expect("list")))
             }
         }
     }
@@ -569,15 +615,39 @@ impl Bench {
             baseline.spectrum_apps_create(ZONE, &self.config).await.unwrap()
         );
         assert_eq!(
+            client.spectrum_apps_update(ZONE, APP, &self.config).await.unwrap(),
+            baseline.spectrum_apps_update(ZONE, APP, &self.config).await.unwrap()
+        );
+        assert_eq!(
+            client.spectrum_apps_delete(ZONE, APP).await.unwrap(),
+            baseline.spectrum_apps_delete(ZONE, APP).await.unwrap()
+        );
+        assert_eq!(
             client.spectrum_analytics_summary(ZONE, &self.query).await.unwrap(),
             baseline.spectrum_analytics_summary(ZONE, &self.query).await.unwrap()
         );
         let page = client.spectrum_apps_list(ZONE, &self.list).await.unwrap();
         assert_eq!(page.items.len(), PER_PAGE);
-        assert_eq!(
-            page.items,
-            baseline.spectrum_apps_list(ZONE, 1, PER_PAGE as u32).await.unwrap()
-        );
+        assert_eq!(page.items, baseline.spectrum_apps_list(ZONE, 1, PER_PAGE as u32).await.unwrap());
+    }
+
+    /// Both sides must send the same request: for every operation, the
+    /// headers the server got from each (sorted), which must be equal.
+    /// Returns those of each operation, for the record.
+    pub fn check_headers(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        server: &Server,
+    ) -> Vec<(&'static str, Vec<(String, String)>)> {
+        let mut all = Vec::new();
+        for (op, name) in OPS {
+            let ours = server.headers_of(|| runtime.block_on(self.via_crate(op)));
+            let theirs = server.headers_of(|| runtime.block_on(self.via_baseline(op)));
+            assert!(!ours.is_empty(), "{name}: no headers recorded");
+            assert_eq!(ours, theirs, "{name}: the crate and the baseline send different headers");
+            all.push((name, ours));
+        }
+        all
     }
 }
 
@@ -587,10 +657,7 @@ impl Bench {
 /// work (request building, hyper's connection task, decoding) then runs on
 /// the calling thread, so `RUSAGE_THREAD` of that thread is the client's CPU.
 pub fn client_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime")
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime")
 }
 
 /// User + system CPU time consumed so far by the calling thread.
@@ -651,11 +718,7 @@ impl Args {
                 filters.push(arg.clone());
             }
         }
-        Self {
-            filters,
-            test_mode: args.iter().any(|a| a == "--test"),
-            list_mode: args.iter().any(|a| a == "--list"),
-        }
+        Self { filters, test_mode: args.iter().any(|a| a == "--test"), list_mode: args.iter().any(|a| a == "--list") }
     }
 
     /// Whether the hand-timed section `name` runs (no filter, or a filter
@@ -677,23 +740,14 @@ pub fn criterion_home() -> PathBuf {
     }
     // …/target/release/deps/<bench>-<hash>
     let exe = std::env::current_exe().expect("current exe");
-    exe.ancestors()
-        .nth(3)
-        .map(|target| target.join("criterion"))
-        .unwrap_or_else(|| "target/criterion".into())
+    exe.ancestors().nth(3).map(|target| target.join("criterion")).unwrap_or_else(|| "target/criterion".into())
 }
 
 /// Criterion's median estimate (ns) and its 95 % bounds for `group/function`,
 /// if written by this run (after `since`).
 pub fn criterion_median(group: &str, function: &str, since: SystemTime) -> Option<(f64, f64, f64)> {
-    let path = criterion_home()
-        .join(group)
-        .join(function)
-        .join("new")
-        .join("estimates.json");
-    let fresh = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| t >= since);
+    let path = criterion_home().join(group).join(function).join("new").join("estimates.json");
+    let fresh = std::fs::metadata(&path).and_then(|m| m.modified()).is_ok_and(|t| t >= since);
     if !fresh {
         return None;
     }
@@ -711,11 +765,7 @@ pub fn spread(samples: &[f64]) -> (f64, f64, f64) {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
+    let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
     (median, sorted[0], sorted[n - 1])
 }
 
