@@ -1,6 +1,14 @@
 //! What the fuzz targets check, shared between them. Every check panics
 //! (a crash for libFuzzer) when the crate breaks one of its promises.
+//!
+//! * this file: decoding and round trips of the generated types, the path
+//!   rules of `Identifier`;
+//! * [`model`]: what the client must answer for a response (status and
+//!   body), written from the crate's stated rules, not from its code;
+//! * [`dry`]: a real `Client` whose requests go nowhere, so that a target
+//!   can read the URL it built.
 
+use std::borrow::Cow;
 use std::fmt::Debug;
 
 use cloudflare_spectrum::types::{self, Identifier};
@@ -8,16 +16,22 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub mod dry;
+pub mod model;
+
 /// Whether floats must read back bit for bit. serde_json does so only with
-/// its `float_roundtrip` feature, which the crate does not enable yet (see
-/// tests/README.md); until then a float may come back a few ULPs off, and
-/// the checks below allow that much and no more.
+/// its `float_roundtrip` feature, which the crate enables; were it ever
+/// dropped, a float could come back a few ULPs off, and the checks below
+/// would allow that much and no more.
 pub const EXACT_FLOATS: bool = true;
 
-/// Decodes `data` as the client does (`serde_json::from_slice`, then, for
-/// the error message, `serde_path_to_error` on the same bytes) into `T`.
-/// Whatever decodes must also decode with the path-tracking decoder, and
-/// write back and read back as the same value.
+/// Decodes `data` into `T` as the client can: `serde_json::from_slice`,
+/// `serde_path_to_error` on the same bytes (the client's error messages),
+/// and `T::deserialize` of the parsed `serde_json::Value` (the client's
+/// second try for integers written as floats). Whatever decodes must also
+/// decode the other ways to the same value, write back and read back as
+/// the same value, and read the same with its integral floats written as
+/// integers.
 pub fn decode<T>(data: &[u8]) -> Option<T>
 where
     T: DeserializeOwned + Serialize + PartialEq + Debug,
@@ -32,19 +46,58 @@ where
         (Err(_), _) => {}
     }
     let value = plain.ok()?;
+    // From a `Value`: what the client decodes once it has turned integral
+    // floats into integers. A body `T` accepts is valid JSON, but a
+    // `Value` keeps the last of duplicate keys where `T` may have kept the
+    // first (or refused them): compare only when there are none.
+    if let Ok(tree) = serde_json::from_slice::<Value>(data)
+        && !has_duplicate_keys(data)
+    {
+        let again = T::deserialize(&tree).unwrap_or_else(|e| panic!("decoded from bytes but not from a Value: {e}"));
+        assert!(
+            same(&to_value(&value), &to_value(&again)),
+            "bytes and Value disagree:\n{value:?}\n{again:?}"
+        );
+    }
     let written = serde_json::to_vec(&value).expect("a decoded value always encodes");
     let again: T =
         serde_json::from_slice(&written).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&written)));
-    let (first, second) = (
-        serde_json::to_value(&value).unwrap(),
-        serde_json::to_value(&again).unwrap(),
-    );
+    let (first, second) = (to_value(&value), to_value(&again));
     assert!(same(&first, &second), "changed in a round trip:\n{first}\n{second}");
+    // `1.0` read as `1`: the client's promise that number fields read such
+    // a body the same either way.
+    if let Cow::Owned(integers) = integral_floats_as_integers(data) {
+        let read = serde_json::from_slice::<T>(&integers).unwrap_or_else(|e| {
+            panic!(
+                "decoded, but not with its floats written as integers: {e}\n{}",
+                String::from_utf8_lossy(&integers)
+            )
+        });
+        assert!(
+            same(&first, &to_value(&read)),
+            "integral floats read differently as integers:\n{first}\n{}",
+            to_value(&read)
+        );
+    }
     Some(value)
 }
 
-/// Decodes `data` into every envelope type of the API and its failure body.
-pub fn decode_every_envelope(data: &[u8]) {
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("a decoded value is JSON")
+}
+
+/// Decodes `data` into every envelope, result and request type of the API,
+/// and, once more, with its integral floats written as integers (which the
+/// client accepts).
+pub fn decode_every_type(data: &[u8]) {
+    decode_types(data);
+    if let Cow::Owned(integers) = integral_floats_as_integers(data) {
+        decode_types(&integers);
+    }
+}
+
+fn decode_types(data: &[u8]) {
+    // The generated envelopes, strict (the mock kit and users build them).
     decode::<types::SpectrumAppResponse>(data);
     decode::<types::SpectrumAppListResponse>(data);
     decode::<types::SpectrumAppDeleteResponse>(data);
@@ -54,13 +107,26 @@ pub fn decode_every_envelope(data: &[u8]) {
     decode::<types::MagicAppListResponse>(data);
     decode::<types::MagicAppResponse>(data);
     decode::<types::FailureResponse>(data);
+    // Every operation's result inside the envelope the client reads:
+    // `success`, `errors` and `messages` optional (the lists nullable),
+    // `result` optional.
+    decode::<model::Envelope<types::SpectrumApp>>(data);
+    decode::<model::Envelope<Vec<types::SpectrumApp>>>(data);
+    decode::<model::Envelope<types::SpectrumAppId>>(data);
+    decode::<model::Envelope<Vec<types::SpectrumAnalyticsCurrent>>>(data);
+    decode::<model::Envelope<types::SpectrumAnalyticsReport>>(data);
+    decode::<model::Envelope<Vec<types::SpectrumProtocol>>>(data);
+    decode::<model::Envelope<Vec<types::MagicApp>>>(data);
+    decode::<model::Envelope<types::MagicAccountApp>>(data);
+    decode::<model::Failure>(data);
     // The request bodies too: a fetched app goes back as a config.
     decode::<types::SpectrumAppConfig>(data);
     decode::<types::MagicAppCreate>(data);
     decode::<types::MagicAppUpdate>(data);
 }
 
-/// JSON equality, floats within a few ULPs unless [`EXACT_FLOATS`].
+/// JSON equality, floats within a few ULPs unless [`EXACT_FLOATS`]; an
+/// integer and a float are equal when they are the same number.
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
@@ -73,6 +139,166 @@ pub fn same(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// Whether an object of the JSON text `data` repeats a key. Only for text
+/// that parses as JSON; keys are compared as written (escapes included),
+/// which can only make this answer `false` for two spellings of one key.
+pub fn has_duplicate_keys(data: &[u8]) -> bool {
+    fn walk(value: &Value) -> usize {
+        match value {
+            Value::Object(map) => map.len() + map.values().map(walk).sum::<usize>(),
+            Value::Array(items) => items.iter().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    // Every key written in the text, counted by scanning; a `Value` keeps
+    // one of each per object.
+    let Ok(tree) = serde_json::from_slice::<Value>(data) else {
+        return false;
+    };
+    let mut written = 0usize;
+    let mut depth_is_object: Vec<bool> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'"' => {
+                i += 1;
+                while i < data.len() && data[i] != b'"' {
+                    i += if data[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key {
+                    written += 1;
+                    expect_key = false;
+                }
+            }
+            b'{' => {
+                depth_is_object.push(true);
+                expect_key = true;
+            }
+            b'[' => {
+                depth_is_object.push(false);
+                expect_key = false;
+            }
+            b'}' | b']' => {
+                depth_is_object.pop();
+                expect_key = false;
+            }
+            b',' => expect_key = depth_is_object.last() == Some(&true),
+            _ => {}
+        }
+        i += 1;
+    }
+    written != walk(&tree)
+}
+
+/// `data` with every JSON number written as a float that is a whole number
+/// an integer can hold (`1.0`, `2e0`, `-3.0E+0`) written as that integer,
+/// as the client promises to read them: from 0 up to 2^64 as an unsigned
+/// integer, from -2^63 up to 0 as a signed one (the value first read as an
+/// `f64`, as serde_json reads it). Only whole number tokens outside strings
+/// are changed, so a text that is not JSON stays so.
+pub fn integral_floats_as_integers(data: &[u8]) -> Cow<'_, [u8]> {
+    let delimiter = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'[' | b']' | b'{' | b'}'
+        )
+    };
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if b == b'"' {
+            i += 1;
+            while i < data.len() && data[i] != b'"' {
+                i += if data[i] == b'\\' { 2 } else { 1 };
+            }
+            i += 1;
+            continue;
+        }
+        if (b == b'-' || b.is_ascii_digit()) && (i == 0 || delimiter(data[i - 1])) {
+            let start = i;
+            while i < data.len() && matches!(data[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
+            }
+            let token = &data[start..i];
+            if (i == data.len() || delimiter(data[i]))
+                && let Some(integer) = whole_number(token)
+            {
+                let out = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
+                out.extend_from_slice(&data[copied..start]);
+                out.extend_from_slice(integer.as_bytes());
+                copied = i;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    match out {
+        Some(mut out) => {
+            out.extend_from_slice(&data[copied..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(data),
+    }
+}
+
+/// The integer a JSON number token written as a float stands for.
+fn whole_number(token: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(token).ok()?;
+    if !is_json_number(text) || !text.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let number: f64 = text.parse().ok()?;
+    if !number.is_finite() || number.fract() != 0.0 {
+        return None;
+    }
+    if (0.0..18_446_744_073_709_551_616.0).contains(&number) {
+        Some((number as u64).to_string())
+    } else if (-9_223_372_036_854_775_808.0..0.0).contains(&number) {
+        Some((number as i64).to_string())
+    } else {
+        None
+    }
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+fn is_json_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 /// Whitespace as the document's `Identifier` pattern sees it (`\s` of
@@ -95,34 +321,27 @@ pub fn changes_the_path(id: &str) -> bool {
 }
 
 /// `Identifier` never accepts a value that could change the endpoint, and
-/// what it accepts goes into a URL path as exactly one segment that reads
-/// back as the value.
-pub fn check_identifier(id: &str) {
+/// its four ways in (`try_from` of `&str` and `String`, `parse`, decoding)
+/// agree.
+pub fn check_identifier(id: &str) -> bool {
     let parsed = Identifier::try_from(id);
     let decoded = serde_json::from_value::<Identifier>(Value::String(id.to_owned()));
+    let owned = Identifier::try_from(id.to_owned());
+    let from_str = id.parse::<Identifier>();
     assert_eq!(
         parsed.is_ok(),
         decoded.is_ok(),
         "try_from and decoding disagree on {id:?}"
     );
+    assert_eq!(parsed, owned, "try_from(&str) and try_from(String) disagree on {id:?}");
+    assert_eq!(parsed, from_str, "try_from and parse disagree on {id:?}");
     let Ok(parsed) = parsed else {
-        return;
+        return false;
     };
     assert!(!changes_the_path(id), "accepted {id:?}");
     assert_eq!(parsed.as_str(), id);
-    let segment = progenitor_client::encode_path(&parsed.to_string());
-    let url = format!("https://api.cloudflare.com/client/v4/zones/{segment}/spectrum/apps");
-    let url = reqwest::Url::parse(&url).unwrap_or_else(|e| panic!("{id:?} made a bad URL: {e}"));
-    let segments: Vec<&str> = url.path_segments().expect("a base").collect();
-    assert_eq!(segments.len(), 6, "{id:?} made {}", url.path());
-    assert_eq!(&segments[..3], ["client", "v4", "zones"]);
-    assert_eq!(&segments[4..], ["spectrum", "apps"]);
-    assert_eq!(
-        percent_decode(segments[3]),
-        id.as_bytes(),
-        "{id:?} read back differently from {}",
-        url.path()
-    );
+    assert_eq!(decoded.unwrap(), parsed);
+    true
 }
 
 /// Decodes `%XX` escapes.
@@ -144,4 +363,38 @@ pub fn percent_decode(text: &str) -> Vec<u8> {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_to_integers() {
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"{"a": 1.0, "b": [2e0, -3.0E+0, 1.5], "c": "1.0"}"#,
+                r#"{"a": 1, "b": [2, -3, 1.5], "c": "1.0"}"#,
+            ),
+            ("1.0.0", "1.0.0"),
+            ("01.0", "01.0"),
+            (r#"["\"1.0", 1.0]"#, r#"["\"1.0", 1]"#),
+            ("-0.0", "0"),
+            ("1e400", "1e400"),
+            ("18446744073709551616.0", "18446744073709551616.0"),
+        ];
+        for (input, output) in cases {
+            assert_eq!(
+                String::from_utf8_lossy(&integral_floats_as_integers(input.as_bytes())),
+                *output
+            );
+        }
+    }
+
+    #[test]
+    fn duplicates() {
+        assert!(has_duplicate_keys(br#"{"a": 1, "a": 2}"#));
+        assert!(has_duplicate_keys(br#"[{"a": {"b": 1, "b": 1}}]"#));
+        assert!(!has_duplicate_keys(br#"{"a": {"a": "a,\"a"}, "b": [1, {"a": 2}]}"#));
+    }
 }
