@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::document::{object, ref_name};
+use super::document::{object, schema_of};
 
 pub fn emit(doc: &Value) -> String {
     let mut identities = String::new();
@@ -33,21 +33,14 @@ pub fn emit(doc: &Value) -> String {
     )
 }
 
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(ref_name) {
-        Some(name) => &doc["components"]["schemas"][name],
-        None => schema,
-    }
-}
-
 /// Rules for `schema` at `path`, and for its properties and items.
 fn walk(doc: &Value, root: &str, schema: &Value, path: &str, out: &mut String, depth: usize) {
     assert!(depth < 16, "{root}.{path}: schemas nest too deep for build/apps.rs");
     // The property's own marks first, then those of the schema it refers to.
-    let target = resolve(doc, schema);
+    let target = schema_of(doc, schema);
     let mark = |key: &str| schema.get(key).or_else(|| target.get(key));
     let compare = mark("x-compare").and_then(Value::as_str).unwrap_or_default();
-    let items = resolve(doc, &target["items"]);
+    let items = schema_of(doc, &target["items"]);
     let hostname = mark("format") == Some(&Value::from("hostname")) || items["format"] == "hostname";
     let unordered = mark("x-unordered") == Some(&Value::Bool(true));
     let replace = mark("x-replace-on-change").and_then(Value::as_str);

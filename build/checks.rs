@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::document::{Operation, ref_name, rust_name};
+use super::document::{Operation, rust_name, schema_of};
 
 pub fn emit(doc: &Value, ops: &[Operation]) -> String {
     let mut bodies: Vec<&str> = ops.iter().filter_map(|op| op.body.as_deref()).collect();
@@ -26,23 +26,16 @@ pub fn emit(doc: &Value, ops: &[Operation]) -> String {
     out
 }
 
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(ref_name) {
-        Some(name) => &doc["components"]["schemas"][name],
-        None => schema,
-    }
-}
-
 /// The checks of the properties of the object `schema`, held in `value`
 /// (a Rust expression), at the JSON path `path`.
 fn properties(doc: &Value, schema: &Value, value: &str, path: &str, out: &mut String, depth: usize) {
     assert!(depth < 16, "{path}: request body schemas nest too deep for build/checks.rs");
-    let schema = resolve(doc, schema);
+    let schema = schema_of(doc, schema);
     let required: Vec<&str> = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     for (name, property) in schema["properties"].as_object().into_iter().flatten() {
         let field = format!("{value}.{}", rust_name(name));
         let at = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        let target = resolve(doc, property);
+        let target = schema_of(doc, property);
         let mut inner = String::new();
         let binding = format!("v{depth}");
         match target["type"].as_str() {

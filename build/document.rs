@@ -335,6 +335,14 @@ fn resolve<'a>(doc: &'a Value, p: &'a Value) -> &'a Value {
     }
 }
 
+/// The schema `schema` refers to with a `$ref`, or `schema` itself.
+pub fn schema_of<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(ref_name) {
+        Some(name) => &doc["components"]["schemas"][name],
+        None => schema,
+    }
+}
+
 pub fn ref_name(reference: &str) -> Option<String> {
     reference.strip_prefix("#/components/schemas/").map(str::to_owned)
 }

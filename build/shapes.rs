@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::document::{object, ref_name};
+use super::document::{object, schema_of};
 
 pub fn emit(doc: &Value) -> String {
     let mut out = String::from(
@@ -27,7 +27,7 @@ pub fn emit(doc: &Value) -> String {
 /// A member: its own description, then its type (`a single origin port (an
 /// integer from 1 to 65535)`).
 fn member(doc: &Value, schema: &Value) -> String {
-    let target = resolve(doc, schema);
+    let target = schema_of(doc, schema);
     let kind = kind(doc, target);
     match target["description"].as_str() {
         Some(text) => {
@@ -40,16 +40,9 @@ fn member(doc: &Value, schema: &Value) -> String {
     }
 }
 
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(ref_name) {
-        Some(name) => &doc["components"]["schemas"][name],
-        None => schema,
-    }
-}
-
 /// A schema's type in words.
 fn kind(doc: &Value, schema: &Value) -> String {
-    let schema = resolve(doc, schema);
+    let schema = schema_of(doc, schema);
     let range = match (schema["minimum"].as_i64(), schema["maximum"].as_i64()) {
         (Some(min), Some(max)) => format!(" from {min} to {max}"),
         (Some(min), None) => format!(" of at least {min}"),

@@ -4,77 +4,16 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use cloudflare_spectrum::fake::{FakeCloudflare, TOKEN, ZONE_ID};
 
-/// How long one run of the example may take.
-const LIMIT: Duration = Duration::from_secs(60);
+mod examples_support;
+use examples_support::{Run, finish};
 
-/// The example binary `cargo test` built next to this test, with no
-/// Cloudflare variable in its environment, run from the crate's root.
+/// The apps-as-code example binary.
 fn example() -> Command {
-    let deps = std::env::current_exe().expect("the test binary").parent().expect("deps/").to_path_buf();
-    let path: PathBuf = deps.parent().expect("the profile directory").join("examples").join("apps_as_code");
-    assert!(path.exists(), "{} not built (cargo test builds examples)", path.display());
-    let mut command = Command::new(path);
-    for var in [
-        "CLOUDFLARE_API_TOKEN",
-        "CLOUDFLARE_EMAIL",
-        "CLOUDFLARE_API_KEY",
-        "CLOUDFLARE_API_USER_SERVICE_KEY",
-        "CLOUDFLARE_BASE_URL",
-        "CLOUDFLARE_ZONE_ID",
-    ] {
-        command.env_remove(var);
-    }
-    command.current_dir(env!("CARGO_MANIFEST_DIR")).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    command
-}
-
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}\n--- stdout\n{}--- stderr\n{}", self.status, self.stdout, self.stderr)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            pipe.read_to_string(&mut text).expect("utf-8 output");
-        }
-        text
-    })
-}
-
-/// Waits (at most [`LIMIT`], then kills it) for the child and collects its
-/// output.
-fn finish(mut child: Child) -> Run {
-    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the example did not end within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let run = Run { status, stdout: stdout.join().expect("stdout"), stderr: stderr.join().expect("stderr") };
-    assert!(!run.stderr.contains("panicked"), "{run:?}");
-    run
+    examples_support::example("apps_as_code")
 }
 
 fn run(mut command: Command, args: &[&str]) -> Run {
