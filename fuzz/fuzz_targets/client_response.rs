@@ -24,8 +24,8 @@ use cloudflare_spectrum::{
     Client, Credentials, CurrentQuery, EXCERPT_LIMIT, Error, EventsQuery, ListApps, Page, Response, ResponseMeta,
     RetryPolicy,
 };
-use cloudflare_spectrum_fuzz::model::{Expected, expect_with, tolerated};
-use cloudflare_spectrum_fuzz::{has_duplicate_keys, same};
+use cloudflare_spectrum_fuzz::model::{Expected, expect};
+use cloudflare_spectrum_fuzz::same;
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -287,11 +287,8 @@ impl Case {
             "a body over the limit was read: {:?}",
             got.map(|g| g.meta)
         );
-        let expected = model(status, body, true);
+        let expected = model(status, body);
         if !agrees(&got, &expected) {
-            if self.known_issue(model, body, &got) {
-                return;
-            }
             match &got {
                 Ok(got) => panic!("HTTP {status}: Ok({}), expected {expected:?}", got.value),
                 Err(e) => panic!("HTTP {status}: {e:?}, expected {expected:?}"),
@@ -308,10 +305,10 @@ impl Case {
                 self.check_meta(&e.meta);
                 assert!((200..=299).contains(&status));
                 assert!(!e.message.is_empty());
-                // Known issue one-of-message: a `oneOf` that does not match
-                // is named by serde's words, not the shapes it accepts.
+                // A `oneOf` that does not match is named by the shapes it
+                // accepts, not serde's words.
                 assert!(
-                    !e.message.contains(UNTAGGED) || tolerated("one-of-message"),
+                    !e.message.contains(UNTAGGED),
                     "serde's words for a oneOf: {}",
                     e.message
                 );
@@ -320,48 +317,10 @@ impl Case {
             Err(other) => unreachable!("{other:?}"),
         }
     }
-
-    /// Whether an answer the model disagrees with is one of the known crate
-    /// issues (fuzz/README.md, "Findings"), each let through unless strict.
-    fn known_issue(&self, model: Model, body: &[u8], got: &Result<Got, Error>) -> bool {
-        let status = self.status;
-        // float-in-one-of: an integral float inside a `oneOf`
-        // (`origin_port: 22.0`) is not read as an integer, unless another
-        // integral float elsewhere made the client convert them all.
-        if let Err(Error::Decode(e)) = got
-            && agrees(got, &model(status, body, false))
-            && e.message.contains(UNTAGGED)
-            && tolerated("float-in-one-of")
-        {
-            return true;
-        }
-        // float-needs-value: the client reads integral floats as integers
-        // only if the whole body parses as a `serde_json::Value`, which is
-        // stricter than the typed decoding: invalid UTF-8, a lone surrogate
-        // escape or a number out of range in a field the type ignores make
-        // the tolerance give up.
-        if serde_json::from_slice::<Value>(body).is_err()
-            && agrees(got, &model(status, body, false))
-            && tolerated("float-needs-value")
-        {
-            return true;
-        }
-        // duplicate-keys: a body that repeats a key is refused as it should
-        // be (serde: "duplicate field"), unless an integral float made the
-        // client read it through a `Value`, which keeps the last one.
-        if has_duplicate_keys(body)
-            && let Ok(tree) = serde_json::from_slice::<Value>(body)
-            && agrees(got, &model(status, &serde_json::to_vec(&tree).unwrap(), true))
-            && tolerated("duplicate-keys")
-        {
-            return true;
-        }
-        false
-    }
 }
 
-/// What the model says for a status, body and float tolerance.
-type Model = fn(u16, &[u8], bool) -> Expected;
+/// What the model says for a status and body.
+type Model = fn(u16, &[u8]) -> Expected;
 
 /// Whether the client's answer is the one expected (variant and values;
 /// status, attempts and excerpts are checked apart).
@@ -399,82 +358,82 @@ async fn call(client: &Client, operation: u8) -> (Result<Got, Error>, Model, boo
     match operation {
         0 => (
             api.spectrum_apps_get(ZONE, APP).await.map(got),
-            model(|s, b, f| expect_with::<types::SpectrumApp>(s, b, None, f)),
+            model(|s, b| expect::<types::SpectrumApp>(s, b, None)),
             false,
         ),
         1 => (
             api.spectrum_apps_list(ZONE, &ListApps::new()).await.map(got_page),
-            model(|s, b, f| expect_with::<Vec<types::SpectrumApp>>(s, b, None, f)),
+            model(|s, b| expect::<Vec<types::SpectrumApp>>(s, b, None)),
             false,
         ),
         2 => (
             api.spectrum_apps_delete(ZONE, APP).await.map(got),
-            model(|s, b, f| expect_with::<types::SpectrumAppId>(s, b, Some(json!({ "id": APP })), f)),
+            model(|s, b| expect::<types::SpectrumAppId>(s, b, Some(json!({ "id": APP })))),
             false,
         ),
         3 => (
             api.spectrum_analytics_summary(ZONE, &EventsQuery::new()).await.map(got),
-            model(|s, b, f| expect_with::<types::SpectrumAnalyticsReport>(s, b, None, f)),
+            model(|s, b| expect::<types::SpectrumAnalyticsReport>(s, b, None)),
             false,
         ),
         4 => (
             api.magic_apps_list(ACCOUNT).await.map(got),
-            model(|s, b, f| expect_with::<Vec<types::MagicApp>>(s, b, None, f)),
+            model(|s, b| expect::<Vec<types::MagicApp>>(s, b, None)),
             false,
         ),
         5 => (
             api.spectrum_protocols_list(ZONE).await.map(got),
-            model(|s, b, f| expect_with::<Vec<types::SpectrumProtocol>>(s, b, None, f)),
+            model(|s, b| expect::<Vec<types::SpectrumProtocol>>(s, b, None)),
             false,
         ),
         6 => (
             api.magic_apps_delete(ACCOUNT, APP).await.map(got),
-            model(|s, b, f| expect_with::<types::MagicAccountApp>(s, b, Some(json!({ "account_app_id": APP })), f)),
+            model(|s, b| expect::<types::MagicAccountApp>(s, b, Some(json!({ "account_app_id": APP })))),
             false,
         ),
         7 => (
             api.spectrum_analytics_current(ZONE, &CurrentQuery::new())
                 .await
                 .map(got),
-            model(|s, b, f| expect_with::<Vec<types::SpectrumAnalyticsCurrent>>(s, b, None, f)),
+            model(|s, b| expect::<Vec<types::SpectrumAnalyticsCurrent>>(s, b, None)),
             false,
         ),
         8 => (
             api.spectrum_analytics_bytime(ZONE, AnalyticsTimeDelta::Hour, &EventsQuery::new())
                 .await
                 .map(got),
-            model(|s, b, f| expect_with::<types::SpectrumAnalyticsReport>(s, b, None, f)),
+            model(|s, b| expect::<types::SpectrumAnalyticsReport>(s, b, None)),
             false,
         ),
         9 => (
             api.spectrum_apps_create(ZONE, &config()).await.map(got),
-            model(|s, b, f| expect_with::<types::SpectrumApp>(s, b, None, f)),
+            model(|s, b| expect::<types::SpectrumApp>(s, b, None)),
             true,
         ),
         10 => (
             api.spectrum_apps_update(ZONE, APP, &config()).await.map(got),
-            model(|s, b, f| expect_with::<types::SpectrumApp>(s, b, None, f)),
+            model(|s, b| expect::<types::SpectrumApp>(s, b, None)),
             false,
         ),
         11 => (
             api.magic_apps_create(ACCOUNT, &MagicAppCreate::new("fuzz", "Development"))
                 .await
                 .map(got),
-            model(|s, b, f| expect_with::<types::MagicAccountApp>(s, b, None, f)),
+            model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             true,
         ),
         12 => (
             api.magic_apps_update(ACCOUNT, APP, &MagicAppUpdate::default())
                 .await
                 .map(got),
-            model(|s, b, f| expect_with::<types::MagicAccountApp>(s, b, None, f)),
+            model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             false,
         ),
         _ => (
             api.magic_apps_patch(ACCOUNT, APP, &MagicAppUpdate::default())
                 .await
                 .map(got),
-            model(|s, b, f| expect_with::<types::MagicAccountApp>(s, b, None, f)),
+            model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             false,
         ),
     }

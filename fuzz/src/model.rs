@@ -71,12 +71,11 @@ pub enum Expected {
     Decode,
 }
 
-/// `body` decoded as `T`, or else (when `floats`) with its integral floats
-/// written as integers.
-pub fn parse<T: DeserializeOwned>(body: &[u8], floats: bool) -> Option<T> {
+/// `body` decoded as `T`, or else with its integral floats written as
+/// integers.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
     match serde_json::from_slice(body) {
         Ok(value) => Some(value),
-        Err(_) if !floats => None,
         Err(_) => match integral_floats_as_integers(body) {
             Cow::Owned(integers) => serde_json::from_slice(&integers).ok(),
             Cow::Borrowed(_) => None,
@@ -91,20 +90,8 @@ fn json<T: Serialize>(value: &T) -> Value {
 /// The answer to `status` and `body` (as inflated) of an operation whose
 /// result is `T` and which answers `empty` for a success without one.
 pub fn expect<T: DeserializeOwned + Serialize>(status: u16, body: &[u8], empty: Option<Value>) -> Expected {
-    expect_with::<T>(status, body, empty, true)
-}
-
-/// [`expect`], with integral floats read as integers only when `floats`
-/// (`false`: what a client without that tolerance answers, which tells a
-/// known issue from a new one).
-pub fn expect_with<T: DeserializeOwned + Serialize>(
-    status: u16,
-    body: &[u8],
-    empty: Option<Value>,
-    floats: bool,
-) -> Expected {
     if !(200..=299).contains(&status) {
-        return match parse::<Failure>(body, floats) {
+        return match parse::<Failure>(body) {
             Some(f) if f.success == Some(false) || !f.errors.is_empty() => Expected::Api {
                 errors: json(&f.errors),
                 messages: json(&f.messages),
@@ -122,7 +109,7 @@ pub fn expect_with<T: DeserializeOwned + Serialize>(
             None => Expected::Decode,
         };
     }
-    match parse::<Envelope<T>>(body, floats) {
+    match parse::<Envelope<T>>(body) {
         Some(envelope) if envelope.success == Some(false) => Expected::Api {
             errors: json(&envelope.errors),
             messages: json(&envelope.messages),
@@ -135,7 +122,7 @@ pub fn expect_with<T: DeserializeOwned + Serialize>(
             },
             None => Expected::Decode,
         },
-        None => match parse::<Failure>(body, floats) {
+        None => match parse::<Failure>(body) {
             Some(f) if f.success == Some(false) => Expected::Api {
                 errors: json(&f.errors),
                 messages: json(&f.messages),
@@ -143,19 +130,4 @@ pub fn expect_with<T: DeserializeOwned + Serialize>(
             _ => Expected::Decode,
         },
     }
-}
-
-/// Whether the known crate issue `name` (see fuzz/README.md, "Findings")
-/// is let through rather than reported as a crash: yes, unless the
-/// environment variable `CLOUDFLARE_SPECTRUM_FUZZ_STRICT` is `1` (every
-/// issue) or a comma-separated list naming it, to reproduce it or to check
-/// that it is fixed.
-pub fn tolerated(name: &str) -> bool {
-    static STRICT: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let strict = STRICT.get_or_init(|| {
-        std::env::var("CLOUDFLARE_SPECTRUM_FUZZ_STRICT")
-            .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect())
-            .unwrap_or_default()
-    });
-    !strict.iter().any(|s| s == "1" || s == name)
 }
