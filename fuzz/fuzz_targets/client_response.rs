@@ -306,9 +306,10 @@ impl Case {
                 assert!((200..=299).contains(&status));
                 assert!(!e.message.is_empty());
                 // A `oneOf` that does not match is named by the shapes it
-                // accepts, not serde's words.
+                // accepts, not serde's words (unless the body itself holds
+                // them, in a key the message's path names).
                 assert!(
-                    !e.message.contains(UNTAGGED),
+                    !e.message.contains(UNTAGGED) || body.windows(UNTAGGED.len()).any(|w| w == UNTAGGED.as_bytes()),
                     "serde's words for a oneOf: {}",
                     e.message
                 );

@@ -12,6 +12,8 @@
 //! * an error status whose body is an envelope with `success: false` or
 //!   non-empty `errors` is `Error::Api`, otherwise `Error::Http`;
 //! * `errors` and `messages` may be `null` or absent, `success` absent;
+//!   an entry that is not `{code, message}` is kept as its JSON text, with
+//!   code 0;
 //! * integers written as floats (`1.0`, `2e0`) are read as integers
 //!   (modelled by rewriting the text, [`integral_floats_as_integers`]).
 
@@ -21,6 +23,7 @@ use cloudflare_spectrum::types::{ResponseInfo, ResultInfo};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::integral_floats_as_integers;
 
@@ -50,8 +53,20 @@ pub struct Failure {
     pub messages: Vec<ResponseInfo>,
 }
 
+/// `errors` or `messages`: `null` is empty; an entry (or a whole value
+/// that is not a list) that is not a `{code, message}` object is kept as
+/// its JSON text with code 0.
 fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ResponseInfo>, D::Error> {
-    Ok(Option::<Vec<ResponseInfo>>::deserialize(d)?.unwrap_or_default())
+    let entry = |raw: &RawValue| {
+        parse::<ResponseInfo>(raw.get().as_bytes()).unwrap_or_else(|| ResponseInfo::new(0u64, raw.get()))
+    };
+    Ok(match Option::<Box<RawValue>>::deserialize(d)? {
+        None => Vec::new(),
+        Some(raw) => match serde_json::from_str::<Option<Vec<Box<RawValue>>>>(raw.get()) {
+            Ok(entries) => entries.into_iter().flatten().map(|e| entry(&e)).collect(),
+            Err(_) => vec![entry(&raw)],
+        },
+    })
 }
 
 /// What the client must answer.
