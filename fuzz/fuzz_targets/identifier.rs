@@ -16,10 +16,8 @@ fn check(id: &str) {
     let dry = dry();
     // As the zone: refused before anything else is looked at.
     if !accepted {
-        let refused = dry
-            .runtime
-            .block_on(dry.client.spectrum_apps_get(id, "a"))
-            .expect_err("an invalid zone id was accepted");
+        let refused =
+            dry.runtime.block_on(dry.client.spectrum_apps_get(id, "a")).expect_err("an invalid zone id was accepted");
         assert_eq!(invalid_field(&refused), "zone_id");
     }
     // As the app id, after a valid zone.
@@ -37,12 +35,7 @@ fn check(id: &str) {
     assert_eq!(segments.len(), 7, "{id:?} made {}", url.path());
     assert_eq!(&segments[..2], BASE_SEGMENTS);
     assert_eq!(&segments[2..6], ["zones", ZONE, "spectrum", "apps"]);
-    assert_eq!(
-        percent_decode(segments[6]),
-        id.as_bytes(),
-        "{id:?} read back differently from {}",
-        url.path()
-    );
+    assert_eq!(percent_decode(segments[6]), id.as_bytes(), "{id:?} read back differently from {}", url.path());
     assert!(url.query().is_none() && url.fragment().is_none(), "{id:?} made {url}");
 }
 

@@ -55,10 +55,7 @@ struct World {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         runtime.spawn(async move {
@@ -72,11 +69,7 @@ fn world() -> &'static World {
                             Ok(n) => head.extend_from_slice(&buf[..n]),
                         }
                     }
-                    let line = String::from_utf8_lossy(&head)
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
+                    let line = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_owned();
                     let reply = {
                         let mut script = SCRIPT.lock().unwrap();
                         let n = script.1.len();
@@ -113,17 +106,12 @@ fn app(id: u32) -> Value {
 }
 
 fn ids(spec: &PageSpec) -> Vec<u32> {
-    (0..u32::from(spec.items % 41))
-        .map(|i| u32::from(spec.first_id) * 64 + i)
-        .collect()
+    (0..u32::from(spec.items % 41)).map(|i| u32::from(spec.first_id) * 64 + i).collect()
 }
 
 fn reply(spec: &PageSpec) -> Vec<u8> {
     let (status, body) = if spec.fail {
-        (
-            500,
-            json!({"success": false, "errors": [{"code": 10000, "message": "x"}]}),
-        )
+        (500, json!({"success": false, "errors": [{"code": 10000, "message": "x"}]}))
     } else {
         let mut body = json!({"success": true, "errors": [], "messages": [], "result": ids(spec).into_iter().map(app).collect::<Vec<_>>()});
         if spec.info {
@@ -142,11 +130,8 @@ fn reply(spec: &PageSpec) -> Vec<u8> {
         (200, body)
     };
     let body = serde_json::to_vec(&body).unwrap();
-    let mut out = format!(
-        "HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut out =
+        format!("HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(&body);
     out
 }
@@ -155,10 +140,7 @@ fn reply(spec: &PageSpec) -> Vec<u8> {
 fn query_value(line: &str, key: &str) -> Option<u32> {
     let target = line.split(' ').nth(1)?;
     let query = target.split_once('?')?.1;
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
-        .and_then(|v| v.parse().ok())
+    query.split('&').find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')).and_then(|v| v.parse().ok())
 }
 
 fuzz_target!(|input: Input| {
@@ -178,9 +160,7 @@ fuzz_target!(|input: Input| {
     }
     let stream = client.spectrum_apps_stream(ZONE, &query).max_pages(max_pages);
     let result = runtime.block_on(async {
-        tokio::time::timeout(Duration::from_secs(60), stream.try_collect::<Vec<_>>())
-            .await
-            .expect("the stream hung")
+        tokio::time::timeout(Duration::from_secs(60), stream.try_collect::<Vec<_>>()).await.expect("the stream hung")
     });
     let requests = std::mem::take(&mut SCRIPT.lock().unwrap().1);
 
@@ -189,11 +169,7 @@ fuzz_target!(|input: Input| {
     let first = start.unwrap_or(1);
     // The default page size is the document's maximum.
     let size = per_page.unwrap_or(100);
-    assert!(
-        requests.len() as u32 <= max_pages,
-        "{} requests, cap {max_pages}",
-        requests.len()
-    );
+    assert!(requests.len() as u32 <= max_pages, "{} requests, cap {max_pages}", requests.len());
     assert!(requests.len() <= pages.len() + 1);
     for (k, line) in requests.iter().enumerate() {
         assert_eq!(query_value(line, "page"), Some(first + k as u32), "{line}");
@@ -213,14 +189,9 @@ fuzz_target!(|input: Input| {
             let page = u64::from(first) + fetched.len() as u64 - 1;
             let evidence = count == 0
                 || info.and_then(|i| i.total_pages).is_some_and(|t| page >= u64::from(t))
-                || info
-                    .and_then(|i| i.total_count)
-                    .is_some_and(|t| seen as u64 >= u64::from(t))
+                || info.and_then(|i| i.total_count).is_some_and(|t| seen as u64 >= u64::from(t))
                 || count < info.and_then(|i| i.per_page).map_or(u64::from(size), u64::from);
-            assert!(
-                evidence,
-                "ended after page {page} without evidence of the end: {last:?}"
-            );
+            assert!(evidence, "ended after page {page} without evidence of the end: {last:?}");
         }
         Err(Error::Pagination(message)) => {
             // A repeat of the previous page, the cap, or contradicted totals.
@@ -229,9 +200,7 @@ fuzz_target!(|input: Input| {
                 !ids(b).is_empty() && ids(a) == ids(b)
             };
             let capped = fetched.len() as u32 == max_pages;
-            let totals = fetched
-                .last()
-                .is_some_and(|p| p.info && p.total_count.is_some() && p.total_pages.is_some());
+            let totals = fetched.last().is_some_and(|p| p.info && p.total_count.is_some() && p.total_pages.is_some());
             assert!(repeat || capped || totals, "{message}: {fetched:?}");
         }
         Err(Error::Api(e)) => {

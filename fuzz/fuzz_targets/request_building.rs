@@ -47,9 +47,7 @@ type Pairs = Vec<(String, String)>;
 type Want = (String, Option<String>, Option<DateTime<Utc>>);
 
 fn pairs(url: &reqwest::Url) -> Pairs {
-    url.query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn push(expected: &mut Pairs, key: &str, value: &str) {
@@ -81,12 +79,7 @@ fn check_time(sent: &str, time: DateTime<Utc>) {
 /// `None` and is checked by [`check_time`].
 fn check_query(url: &reqwest::Url, expected: &[Want]) {
     let got = pairs(url);
-    assert_eq!(
-        got.len(),
-        expected.len(),
-        "query {:?}, expected {expected:?}",
-        url.query()
-    );
+    assert_eq!(got.len(), expected.len(), "query {:?}, expected {expected:?}", url.query());
     for ((key, value), (want_key, want_value, time)) in got.iter().zip(expected) {
         assert_eq!(key, want_key, "query {:?}", url.query());
         match (want_value, time) {
@@ -119,22 +112,13 @@ fuzz_target!(|input: Input| {
     let app_ok = Identifier::try_from(input.app.as_str()).is_ok();
     let app = input.app.as_str();
 
-    let metrics: Vec<AnalyticsMetric> = input
-        .metrics
-        .iter()
-        .map(|m| AnalyticsMetric::from(m.as_str()))
-        .collect();
-    let dimensions: Vec<AnalyticsDimension> = input
-        .dimensions
-        .iter()
-        .map(|d| AnalyticsDimension::from(d.as_str()))
-        .collect();
+    let metrics: Vec<AnalyticsMetric> = input.metrics.iter().map(|m| AnalyticsMetric::from(m.as_str())).collect();
+    let dimensions: Vec<AnalyticsDimension> =
+        input.dimensions.iter().map(|d| AnalyticsDimension::from(d.as_str())).collect();
     let since = input.since.and_then(time);
     let until = input.until.and_then(time);
-    let mut events = EventsQuery::new()
-        .metrics(metrics.clone())
-        .dimensions(dimensions.clone())
-        .sort(input.sort.clone());
+    let mut events =
+        EventsQuery::new().metrics(metrics.clone()).dimensions(dimensions.clone()).sort(input.sort.clone());
     if let Some(filters) = &input.filters {
         events = events.filters(filters.clone());
     }
@@ -181,19 +165,13 @@ fuzz_target!(|input: Input| {
     match input.operation % 6 {
         0 => {
             let url = sent_url(run(dry.client.spectrum_analytics_summary(zone, &events))).expect("nothing to refuse");
-            assert_eq!(
-                path(&url),
-                segments(&["zones", zone, "spectrum", "analytics", "events", "summary"])
-            );
+            assert_eq!(path(&url), segments(&["zones", zone, "spectrum", "analytics", "events", "summary"]));
             check_query(&url, &events_expected(None));
         }
         1 => {
             let url = sent_url(run(dry.client.spectrum_analytics_bytime(zone, time_delta, &events)))
                 .expect("nothing to refuse");
-            assert_eq!(
-                path(&url),
-                segments(&["zones", zone, "spectrum", "analytics", "events", "bytime"])
-            );
+            assert_eq!(path(&url), segments(&["zones", zone, "spectrum", "analytics", "events", "bytime"]));
             check_query(&url, &events_expected(Some(&input.time_delta)));
         }
         2 => {
@@ -201,10 +179,7 @@ fuzz_target!(|input: Input| {
             if let Some(colo) = &input.colo {
                 query = query.colo_name(colo.clone());
             }
-            let refused = input
-                .app_ids
-                .iter()
-                .any(|id| id.contains(',') || Identifier::try_from(id.as_str()).is_err());
+            let refused = input.app_ids.iter().any(|id| id.contains(',') || Identifier::try_from(id.as_str()).is_err());
             match sent_url(run(dry.client.spectrum_analytics_current(zone, &query))) {
                 Err(e) => {
                     assert!(refused, "refused {:?}: {e}", input.app_ids);
@@ -212,10 +187,7 @@ fuzz_target!(|input: Input| {
                 }
                 Ok(url) => {
                     assert!(!refused, "sent {:?} as {url}", input.app_ids);
-                    assert_eq!(
-                        path(&url),
-                        segments(&["zones", zone, "spectrum", "analytics", "aggregate", "current"])
-                    );
+                    assert_eq!(path(&url), segments(&["zones", zone, "spectrum", "analytics", "aggregate", "current"]));
                     let mut expected = Vec::new();
                     if !input.app_ids.is_empty() {
                         push(&mut expected, "appID", &input.app_ids.join(","));
@@ -232,12 +204,8 @@ fuzz_target!(|input: Input| {
         }
         3 => {
             let mut query = ListApps::new();
-            let order = input
-                .order
-                .map(|i| SpectrumAppsOrder::KNOWN[usize::from(i) % SpectrumAppsOrder::KNOWN.len()]);
-            let direction = input
-                .direction
-                .map(|i| SortDirection::KNOWN[usize::from(i) % SortDirection::KNOWN.len()]);
+            let order = input.order.map(|i| SpectrumAppsOrder::KNOWN[usize::from(i) % SpectrumAppsOrder::KNOWN.len()]);
+            let direction = input.direction.map(|i| SortDirection::KNOWN[usize::from(i) % SortDirection::KNOWN.len()]);
             if let Some(page) = input.page {
                 query = query.page(page);
             }

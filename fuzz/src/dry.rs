@@ -22,10 +22,7 @@ pub const BASE_SEGMENTS: [&str; 2] = ["client", "v4"];
 pub fn dry() -> &'static Dry {
     static DRY: OnceLock<Dry> = OnceLock::new();
     DRY.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let port = {
             let _entered = runtime.enter();
             let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -40,12 +37,7 @@ pub fn dry() -> &'static Dry {
             .max_retries(0)
             .build()
             .unwrap();
-        Dry {
-            runtime,
-            client,
-            base,
-            _port: port,
-        }
+        Dry { runtime, client, base, _port: port }
     })
 }
 
