@@ -35,19 +35,10 @@ const LIMIT: usize = 3000;
 const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const ACCOUNT: &str = "01a7362d577a6c3019a474fd6f485823";
 const APP: &str = "ea95132c15732412d22c1476fa83f27a";
-const HEADERS: [&str; 8] = [
-    "retry-after",
-    "retry-after-ms",
-    "x-should-retry",
-    "content-type",
-    "cf-ray",
-    "content-encoding",
-    "x-other",
-    "",
-];
-const STATUSES: [u16; 20] = [
-    200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504, 599,
-];
+const HEADERS: [&str; 8] =
+    ["retry-after", "retry-after-ms", "x-should-retry", "content-type", "cf-ray", "content-encoding", "x-other", ""];
+const STATUSES: [u16; 20] =
+    [200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504, 599];
 /// serde's message for a value no variant of an untagged enum (a `oneOf`)
 /// accepts, which the client promises to replace by the shapes it accepts.
 const UNTAGGED: &str = "did not match any variant of untagged enum";
@@ -80,11 +71,8 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<()> {
         }
     };
     let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
-    let length: usize = text
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
+    let length: usize =
+        text.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     let mut read = head.len() - end;
     while read < length {
         match socket.read(&mut buf).await {
@@ -98,10 +86,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<()> {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         runtime.spawn(async move {
@@ -147,12 +132,7 @@ fn json<T: Serialize>(value: &T) -> Value {
 }
 
 fn got<T: Serialize>(response: Response<T>) -> Got {
-    Got {
-        value: json(&response.value),
-        result_info: None,
-        messages: response.messages,
-        meta: response.meta,
-    }
+    Got { value: json(&response.value), result_info: None, messages: response.messages, meta: response.meta }
 }
 
 fn got_page<T: Serialize>(response: Response<Page<T>>) -> Got {
@@ -212,9 +192,7 @@ impl Case {
         // Within a microsecond: the client computes delays in f64 seconds,
         // which for a large number of milliseconds is a few ns off.
         let near = |want: Duration| {
-            let got = meta
-                .retry_after
-                .unwrap_or_else(|| panic!("no delay from {}: {:?}", self.header, self.value));
+            let got = meta.retry_after.unwrap_or_else(|| panic!("no delay from {}: {:?}", self.header, self.value));
             assert!(got.abs_diff(want) <= Duration::from_micros(1), "{got:?} for {want:?}");
         };
         match self.header {
@@ -232,10 +210,7 @@ impl Case {
         assert!(excerpt.len() <= EXCERPT_LIMIT);
         let whole = String::from_utf8_lossy(body);
         assert!(whole.starts_with(excerpt), "the excerpt is not the start of the body");
-        assert!(
-            excerpt.len() + 3 >= whole.len().min(EXCERPT_LIMIT),
-            "the excerpt is too short"
-        );
+        assert!(excerpt.len() + 3 >= whole.len().min(EXCERPT_LIMIT), "the excerpt is too short");
     }
 
     fn check(&self, model: Model, got: Result<Got, Error>) {
@@ -258,18 +233,11 @@ impl Case {
                 assert!((1..=2).contains(&attempts));
                 return;
             }
-            Err(Error::BodyTooLarge {
-                limit,
-                attempts,
-                status: s,
-            }) => {
+            Err(Error::BodyTooLarge { limit, attempts, status: s }) => {
                 assert_eq!(limit, LIMIT);
                 assert_eq!(s.as_u16(), status);
                 assert_eq!(attempts, 1, "a body over the limit was retried");
-                assert!(
-                    self.body.as_ref().is_none_or(|b| b.len() > LIMIT),
-                    "a body within the limit refused"
-                );
+                assert!(self.body.as_ref().is_none_or(|b| b.len() > LIMIT), "a body within the limit refused");
                 return;
             }
             other => other,
@@ -282,11 +250,7 @@ impl Case {
             }
             return;
         };
-        assert!(
-            body.len() <= LIMIT,
-            "a body over the limit was read: {:?}",
-            got.map(|g| g.meta)
-        );
+        assert!(body.len() <= LIMIT, "a body over the limit was read: {:?}", got.map(|g| g.meta));
         let expected = model(status, body);
         if !agrees(&got, &expected) {
             match &got {
@@ -327,14 +291,7 @@ type Model = fn(u16, &[u8]) -> Expected;
 /// status, attempts and excerpts are checked apart).
 fn agrees(got: &Result<Got, Error>, expected: &Expected) -> bool {
     match (got, expected) {
-        (
-            Ok(got),
-            Expected::Ok {
-                value,
-                result_info,
-                messages,
-            },
-        ) => {
+        (Ok(got), Expected::Ok { value, result_info, messages }) => {
             let info = match (&got.result_info, result_info) {
                 (Some(a), Some(b)) => same(a, b),
                 (None, _) => true,
@@ -393,16 +350,12 @@ async fn call(client: &Client, operation: u8) -> (Result<Got, Error>, Model, boo
             false,
         ),
         7 => (
-            api.spectrum_analytics_current(ZONE, &CurrentQuery::new())
-                .await
-                .map(got),
+            api.spectrum_analytics_current(ZONE, &CurrentQuery::new()).await.map(got),
             model(|s, b| expect::<Vec<types::SpectrumAnalyticsCurrent>>(s, b, None)),
             false,
         ),
         8 => (
-            api.spectrum_analytics_bytime(ZONE, AnalyticsTimeDelta::Hour, &EventsQuery::new())
-                .await
-                .map(got),
+            api.spectrum_analytics_bytime(ZONE, AnalyticsTimeDelta::Hour, &EventsQuery::new()).await.map(got),
             model(|s, b| expect::<types::SpectrumAnalyticsReport>(s, b, None)),
             false,
         ),
@@ -417,23 +370,17 @@ async fn call(client: &Client, operation: u8) -> (Result<Got, Error>, Model, boo
             false,
         ),
         11 => (
-            api.magic_apps_create(ACCOUNT, &MagicAppCreate::new("fuzz", "Development"))
-                .await
-                .map(got),
+            api.magic_apps_create(ACCOUNT, &MagicAppCreate::new("fuzz", "Development")).await.map(got),
             model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             true,
         ),
         12 => (
-            api.magic_apps_update(ACCOUNT, APP, &MagicAppUpdate::default())
-                .await
-                .map(got),
+            api.magic_apps_update(ACCOUNT, APP, &MagicAppUpdate::default()).await.map(got),
             model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             false,
         ),
         _ => (
-            api.magic_apps_patch(ACCOUNT, APP, &MagicAppUpdate::default())
-                .await
-                .map(got),
+            api.magic_apps_patch(ACCOUNT, APP, &MagicAppUpdate::default()).await.map(got),
             model(|s, b| expect::<types::MagicAccountApp>(s, b, None)),
             false,
         ),
@@ -487,16 +434,11 @@ fuzz_target!(|data: &[u8]| {
     let header = HEADERS[usize::from(data[3] & 7)];
     let rest = &data[4..];
     let split = rest.iter().position(|&b| b == 0).unwrap_or(0);
-    let header_value: Vec<u8> = rest[..split]
-        .iter()
-        .copied()
-        .filter(|&b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
-        .collect();
+    let header_value: Vec<u8> =
+        rest[..split].iter().copied().filter(|&b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80).collect();
     let body = rest.get(split + 1..).unwrap_or_default();
     let bodyless = matches!(status, 100..=199 | 204 | 304);
-    let seen_value = String::from_utf8_lossy(&header_value)
-        .trim_matches([' ', '\t'])
-        .to_owned();
+    let seen_value = String::from_utf8_lossy(&header_value).trim_matches([' ', '\t']).to_owned();
     let declared = header == "content-encoding" && matches!(seen_value.as_str(), "gzip" | "deflate");
     // The fuzzer's content-encoding stands alone: no framing of ours then.
     let encoding = match (data[3] >> 3) & 3 {
@@ -553,17 +495,8 @@ fuzz_target!(|data: &[u8]| {
     let World { runtime, client } = world();
     runtime.block_on(async {
         let guard = Duration::from_secs(30);
-        let (got, model, post) = tokio::time::timeout(guard, call(client, operation))
-            .await
-            .expect("the call hung");
-        let case = Case {
-            status,
-            post,
-            header,
-            value: seen_value,
-            body: read,
-            declared,
-        };
+        let (got, model, post) = tokio::time::timeout(guard, call(client, operation)).await.expect("the call hung");
+        let case = Case { status, post, header, value: seen_value, body: read, declared };
         case.check(model, got);
     });
 });

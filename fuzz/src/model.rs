@@ -7,8 +7,8 @@
 //! * a 2xx with no body (a 204, an empty or blank body) or without a result
 //!   (`result` absent or `null`) is `Ok` for the operations that say what
 //!   stands for it (the two deletes) and `Error::Decode` for the others;
-//! * a 2xx whose body is not an envelope of the operation is
-//!   `Error::Decode`;
+//! * a 2xx whose body is not an envelope of the operation (anything but a
+//!   JSON object, or an object of the wrong shape) is `Error::Decode`;
 //! * an error status whose body is an envelope with `success: false` or
 //!   non-empty `errors` is `Error::Api`, otherwise `Error::Http`;
 //! * `errors` and `messages` may be `null` or absent, `success` absent;
@@ -73,11 +73,7 @@ fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ResponseInfo>,
 #[derive(Debug)]
 pub enum Expected {
     /// The result (as JSON), the page details and the envelope's messages.
-    Ok {
-        value: Value,
-        result_info: Option<Value>,
-        messages: Value,
-    },
+    Ok { value: Value, result_info: Option<Value>, messages: Value },
     /// `Error::Api` with these errors and messages.
     Api { errors: Value, messages: Value },
     /// `Error::Http`.
@@ -105,30 +101,30 @@ fn json<T: Serialize>(value: &T) -> Value {
 /// The answer to `status` and `body` (as inflated) of an operation whose
 /// result is `T` and which answers `empty` for a success without one.
 pub fn expect<T: DeserializeOwned + Serialize>(status: u16, body: &[u8], empty: Option<Value>) -> Expected {
+    // Only a JSON object is an envelope (serde would read an array as a
+    // struct whose fields all have defaults).
+    let object = body.trim_ascii_start().starts_with(b"{");
     if !(200..=299).contains(&status) {
-        return match parse::<Failure>(body) {
-            Some(f) if f.success == Some(false) || !f.errors.is_empty() => Expected::Api {
-                errors: json(&f.errors),
-                messages: json(&f.messages),
-            },
+        return match parse::<Failure>(body).filter(|_| object) {
+            Some(f) if f.success == Some(false) || !f.errors.is_empty() => {
+                Expected::Api { errors: json(&f.errors), messages: json(&f.messages) }
+            }
             _ => Expected::Http,
         };
     }
     if status == 204 || body.trim_ascii().is_empty() {
         return match empty {
-            Some(value) => Expected::Ok {
-                value,
-                result_info: None,
-                messages: Value::Array(Vec::new()),
-            },
+            Some(value) => Expected::Ok { value, result_info: None, messages: Value::Array(Vec::new()) },
             None => Expected::Decode,
         };
     }
+    if !object {
+        return Expected::Decode;
+    }
     match parse::<Envelope<T>>(body) {
-        Some(envelope) if envelope.success == Some(false) => Expected::Api {
-            errors: json(&envelope.errors),
-            messages: json(&envelope.messages),
-        },
+        Some(envelope) if envelope.success == Some(false) => {
+            Expected::Api { errors: json(&envelope.errors), messages: json(&envelope.messages) }
+        }
         Some(envelope) => match envelope.result.as_ref().map(json).or(empty) {
             Some(value) => Expected::Ok {
                 value,
@@ -138,10 +134,9 @@ pub fn expect<T: DeserializeOwned + Serialize>(status: u16, body: &[u8], empty: 
             None => Expected::Decode,
         },
         None => match parse::<Failure>(body) {
-            Some(f) if f.success == Some(false) => Expected::Api {
-                errors: json(&f.errors),
-                messages: json(&f.messages),
-            },
+            Some(f) if f.success == Some(false) => {
+                Expected::Api { errors: json(&f.errors), messages: json(&f.messages) }
+            }
             _ => Expected::Decode,
         },
     }
