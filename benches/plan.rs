@@ -11,6 +11,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 use std::time::Duration;
 
+mod common;
+use common::thread_cpu;
+
 use cloudflare_spectrum::apps::{Desired, Plan, PlanOptions, Resource, Spectrum};
 use cloudflare_spectrum::types::SpectrumApp;
 use serde_json::json;
@@ -47,18 +50,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// User + system CPU time of this thread.
-fn thread_cpu() -> Duration {
-    // SAFETY: getrusage only writes the struct it is given.
-    let usage = unsafe {
-        let mut usage = std::mem::zeroed::<libc::rusage>();
-        assert_eq!(libc::getrusage(libc::RUSAGE_THREAD, &mut usage), 0, "getrusage");
-        usage
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
 
 /// `count` live apps of mixed shapes: full with dynamic edge IPs, a port
 /// range, pay-as-you-go, static edge IPs on an ADDRESS record.
