@@ -1023,7 +1023,12 @@ fn check(
     // Only a JSON object is an envelope (serde would read an array as one).
     let object = body.trim_ascii_start().first() == Some(&b'{');
     let envelope = serde_json::from_slice::<Value>(body).ok().filter(|_| object);
-    let read = envelope.as_ref().and_then(lenient::<Envelope>);
+    // Read from the bytes first: a field of no interest is skipped even when
+    // a string in it is not UTF-8, which a `Value` refuses.
+    let read = serde_json::from_slice::<Envelope>(body)
+        .ok()
+        .filter(|_| object)
+        .or_else(|| envelope.as_ref().and_then(lenient::<Envelope>));
     // Whether it failed is read from the bytes (a field of no interest is
     // skipped, even when a string in it is not UTF-8).
     let failure = serde_json::from_slice::<Failure>(body)
