@@ -25,7 +25,12 @@ const CLOUDFLARE_VARIABLES: [&str; 6] = [
 pub fn example(name: &str) -> Command {
     let deps = std::env::current_exe().expect("the test binary").parent().expect("deps/").to_path_buf();
     let path: PathBuf = deps.parent().expect("the profile directory").join("examples").join(name);
-    assert!(path.exists(), "{} not built (cargo test builds examples)", path.display());
+    assert!(
+        path.exists(),
+        "{} is not built: a plain `cargo test` builds the examples, `--tests` or `--test NAME` alone does not \
+         (run `cargo build --examples` first)",
+        path.display()
+    );
     let mut command = Command::new(path);
     for var in CLOUDFLARE_VARIABLES {
         command.env_remove(var);
