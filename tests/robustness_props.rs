@@ -1029,12 +1029,13 @@ fn check(
         .ok()
         .filter(|_| object)
         .or_else(|| envelope.as_ref().and_then(lenient::<Envelope>));
-    // Not UTF-8, not readable as it is, yet readable with integral floats
-    // as integers once the bad bytes are replaced: the client's answer then
-    // hangs on whether a bad byte sits in a field it reads, which this model
-    // does not track; such bodies are still read without a panic here, and
-    // the decode_responses fuzz target decodes arbitrary bytes.
-    if read.is_none() && object && std::str::from_utf8(body).is_err() {
+    // A success that is not UTF-8, not readable as it is, yet readable with
+    // integral floats as integers once the bad bytes are replaced: the
+    // client's answer then hangs on whether a bad byte sits in a field it
+    // reads, which this model does not track. Such a body is still sent and
+    // must not panic (error statuses are checked in full), and the
+    // decode_responses fuzz target decodes arbitrary bytes.
+    if success && read.is_none() && object && std::str::from_utf8(body).is_err() {
         let replaced = serde_json::from_str::<Value>(&String::from_utf8_lossy(body)).ok();
         if replaced.as_ref().and_then(lenient::<Envelope>).is_some() {
             return Ok(());
